@@ -1,0 +1,177 @@
+"""Command line: parses, calls the library, prints. `python cli.py` and `reseaumedia` run this."""
+
+import argparse
+import importlib
+import json
+import sys
+import warnings
+from pathlib import Path
+
+from . import load, predict
+from .errors import ReseauMediaError
+from .inputs import BATCH_SUFFIXES, read_bytes, read_rows, single_text
+
+
+def _bar(p, width=20):
+    filled = round(p * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+def _percent(p):
+    return f"{p * 100:.0f} %"
+
+
+def _show(prediction):
+    lines = [f"{prediction.label_fr} (probabilité {_percent(prediction.confidence)})"]
+    for label, name in (("reseau", "réseau"), ("media", "média")):
+        p = prediction.probabilities[label]
+        lines.append(f"  {name:<7}{_bar(p)} {_percent(p):>5}")
+    return "\n".join(lines)
+
+
+def _excerpt(text, width=60):
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def cmd_score(args):
+    model = load(args.model) if args.model else None
+    if args.file and Path(args.file).suffix.lower() in BATCH_SUFFIXES:
+        rows = read_rows(args.file, args.column)
+        predictions = predict([r.text for r in rows], model=model)
+        for row, p in zip(rows, predictions):
+            if args.json:
+                print(json.dumps({"id": row.id, "ligne": row.line, **p.to_dict()}, ensure_ascii=False))
+            else:
+                print(f"ligne {row.line:>5}  {p.label_fr:<7} {_percent(p.confidence):>5}  « {_excerpt(row.text)} »")
+        return 0
+    if args.file:
+        texts = [single_text(read_bytes(args.file), args.file)]
+    elif args.texts:
+        texts = [single_text(t.encode("utf-8"), f"texte n° {i}") for i, t in enumerate(args.texts, 1)]
+    else:
+        if sys.stdin is None or sys.stdin.isatty():
+            raise ReseauMediaError("aucun texte : donnez un texte entre guillemets, --file FICHIER, ou passez-le par l'entrée standard.")
+        texts = [single_text(sys.stdin.buffer.read(), "entrée standard")]
+    predictions = predict(texts, model=model)
+    for p in predictions:
+        print(json.dumps(p.to_dict(), ensure_ascii=False) if args.json else _show(p))
+    if not args.json:
+        print(f"modèle {predictions[0].model_version}")
+    return 0
+
+
+def _training():
+    """The training package lives in the project checkout beside corpus/, not in the wheel."""
+    try:
+        return importlib.import_module("training.train")
+    except ModuleNotFoundError:
+        cwd = Path.cwd()
+        if (cwd / "training" / "train.py").exists():
+            sys.path.insert(0, str(cwd))
+            return importlib.import_module("training.train")
+        raise ReseauMediaError(
+            "l'entraînement se lance depuis une copie du projet (dossiers corpus/ et training/) : "
+            "placez-vous à sa racine et relancez « python cli.py train »."
+        ) from None
+
+
+def cmd_train(args):
+    train = _training()
+    meta = train.run(args.corpus or train.DEFAULT_CORPUS, args.output or train.DEFAULT_OUTPUT,
+                     args.config or train.DEFAULT_CONFIG, log=lambda m: print(m, file=sys.stderr))
+    print(f"modèle {meta['version']} enregistré dans {args.output or train.DEFAULT_OUTPUT}")
+    _print_metrics(meta["metrics"])
+    return 0
+
+
+def _print_metrics(metrics):
+    names = {
+        "dev": "dev", "test": "test", "seed_sentences_only": "test, entraîné sur les seules phrases des articles",
+        "leave_one_source_out": "validation croisée, une source retenue à la fois",
+        "leave_one_platform_out": "validation croisée, une plateforme retenue à la fois",
+    }
+    for key, name in names.items():
+        if key in metrics:
+            m = metrics[key]
+            hard = f", cas difficiles {_percent(m['hard_accuracy'])} (n={m['hard_n']})" if "hard_accuracy" in m else ""
+            print(f"  {name} : exactitude {_percent(m['accuracy'])}, F1 macro {m['macro_f1']:.3f} (n={m['n']}){hard}")
+
+
+def cmd_evaluate(args):
+    train = _training()
+    from training.corpus import load_corpus
+    from training.evaluate import evaluate_on
+
+    model = load(args.model) if args.model else load()
+    corpus = load_corpus(args.corpus or train.DEFAULT_CORPUS)
+    examples = corpus.examples(args.split) if args.split != "seed" else corpus.examples(with_seed=True)
+    if not examples:
+        raise ReseauMediaError(f"aucun texte dans la partie « {args.split} » du corpus.")
+    metrics = evaluate_on(model.estimator, examples)
+    if args.json:
+        print(json.dumps(metrics, ensure_ascii=False, indent=2))
+    else:
+        print(f"modèle {model.version} sur {args.split} :")
+        _print_metrics({args.split if args.split in ("dev", "test") else "dev": metrics})
+    return 0
+
+
+def cmd_corpus_check(args):
+    train = _training()
+    from training.corpus import load_corpus
+    from training.stats import stats_table
+
+    corpus = load_corpus(args.corpus or train.DEFAULT_CORPUS)
+    print(stats_table(corpus))
+    print("corpus valide.")
+    return 0
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="reseaumedia",
+        description="Dit si un texte en français est orienté réseau (relation) ou média (diffusion).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
+
+    score = sub.add_parser("score", help="analyser un texte, un fichier ou l'entrée standard")
+    score.add_argument("texts", nargs="*", metavar="TEXTE", help="texte(s) à analyser")
+    score.add_argument("--file", "-f", help="fichier texte (un texte), ou .csv / .jsonl (un texte par ligne)")
+    score.add_argument("--column", "--colonne", default="text", help="colonne ou champ du texte (défaut : text)")
+    score.add_argument("--json", action="store_true", help="sortie JSON (une ligne par texte)")
+    score.add_argument("--model", "--modele", help="dossier d'un autre modèle")
+    score.set_defaults(func=cmd_score)
+
+    train = sub.add_parser("train", help="entraîner le modèle sur le corpus")
+    train.add_argument("--corpus", help="dossier du corpus (défaut : corpus/)")
+    train.add_argument("--output", "--sortie", help="dossier du modèle (défaut : model/)")
+    train.add_argument("--config", help="configuration (défaut : training/config.json)")
+    train.set_defaults(func=cmd_train)
+
+    evaluate = sub.add_parser("evaluate", help="mesurer un modèle sur une partie du corpus")
+    evaluate.add_argument("--split", default="test", choices=["train", "dev", "test", "seed"])
+    evaluate.add_argument("--corpus", help="dossier du corpus (défaut : corpus/)")
+    evaluate.add_argument("--model", "--modele", help="dossier du modèle (défaut : le modèle livré)")
+    evaluate.add_argument("--json", action="store_true", help="sortie JSON")
+    evaluate.set_defaults(func=cmd_evaluate)
+
+    corpus = sub.add_parser("corpus", help="outils du corpus")
+    corpus_sub = corpus.add_subparsers(dest="corpus_command", required=True, metavar="ACTION")
+    check = corpus_sub.add_parser("check", help="valider le corpus et afficher ses effectifs")
+    check.add_argument("--corpus", help="dossier du corpus (défaut : corpus/)")
+    check.set_defaults(func=cmd_corpus_check)
+    return parser
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    warnings.formatwarning = lambda message, *_: f"attention : {message}\n"
+    try:
+        return args.func(args)
+    except ReseauMediaError as exc:
+        print(f"erreur : {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrompu.", file=sys.stderr)
+        return 130

@@ -1,0 +1,45 @@
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from reseaumedia import InputError, ReseauMediaClassifier
+
+
+def test_fit_returns_self_and_learns_the_slice(slice_texts):
+    from conftest import SLICE
+
+    labels = [label for _, label in SLICE]
+    model = ReseauMediaClassifier(random_state=0)
+    assert model.fit(slice_texts, labels) is model
+    assert list(model.classes_) == ["media", "reseau"]
+    assert list(model.predict(slice_texts)) == labels
+
+
+def test_same_data_and_seed_give_same_model(slice_model, slice_texts):
+    from conftest import SLICE
+
+    again = ReseauMediaClassifier(random_state=0).fit(slice_texts, [label for _, label in SLICE])
+    assert np.array_equal(again.predict_proba(slice_texts), slice_model.predict_proba(slice_texts))
+
+
+def test_clone_keeps_params_and_drops_fit(slice_model):
+    copy = clone(slice_model)
+    assert copy.get_params() == slice_model.get_params()
+    with pytest.raises(NotFittedError):
+        copy.predict(["Bonjour"])
+
+
+def test_unknown_label_is_refused(slice_texts):
+    with pytest.raises(InputError, match=r"étiquette\(s\) inconnue\(s\) \['neutre'\]"):
+        ReseauMediaClassifier().fit(slice_texts[:2], ["reseau", "neutre"])
+
+
+def test_one_label_only_is_refused(slice_texts):
+    with pytest.raises(InputError, match="des deux étiquettes"):
+        ReseauMediaClassifier().fit(slice_texts[:2], ["reseau", "reseau"])
+
+
+def test_a_bare_string_is_not_a_batch(slice_model):
+    with pytest.raises(InputError, match="une seule chaîne"):
+        slice_model.predict("Bonjour")

@@ -1,0 +1,1 @@
+"""Turns `corpus/` into the trained model in `model/`: validate, train, evaluate, save."""

@@ -1,0 +1,288 @@
+"""Reading and validating the labelled corpus (schema: corpus/README.md).
+
+Two kinds of files:
+- `annotations/seed_sentences.jsonl`: spans of the seed articles, by character offsets, so that
+  the text and its label cannot drift apart;
+- `authored/{train,dev,test}.jsonl` (and any user file of the same schema): one text a record.
+
+Every problem is reported with its file and line, all of them at once, in French.
+"""
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from reseaumedia.errors import CorpusError
+
+TEXT_LABELS = ("reseau", "media")
+SPAN_LABELS = ("reseau", "media", "neutral")
+SOURCES = ("authored", "user")
+PLATFORMS = (
+    "linkedin", "facebook", "instagram", "x", "forum", "chat", "newsletter", "blog",
+    "customer_care", "email", "comment",
+)
+SECTORS = (
+    "nonprofit", "municipality", "retail", "restaurant", "tech", "university", "health", "culture",
+    "sports", "news", "b2b", "transport", "public_service", "personal", "association", "tourism",
+    "education", "real_estate", "agriculture", "finance", "beauty", "media_creator",
+)
+REGISTERS = ("tu", "vous", "impersonal")
+LOCALES = ("fr-FR", "fr-CA", "fr-BE", "fr-CH")
+SPLITS = ("train", "dev", "test")
+RECORD_FIELDS = {
+    "id": str, "text": str, "label": str, "source": str, "platform": str, "sector": str,
+    "register": str, "locale": str, "hard": bool,
+}
+OPTIONAL_FIELDS = {"note": str, "batch": str}
+SPAN_FIELDS = {"id": str, "file": str, "start": int, "end": int, "text": str, "label": str}
+# Balance each split's labels within 45/55.
+BALANCE_RANGE = (0.45, 0.55)
+# Two texts whose character 3-5-gram TF-IDF vectors have cosine >= this are near-duplicates.
+NEAR_DUPLICATE_COSINE = 0.85
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled text, whatever file it came from."""
+
+    id: str
+    text: str
+    label: str
+    source: str  # seed, authored or user
+    split: str  # train, dev, test (seed spans: seed)
+    group: str  # the document or writing pass it belongs to, for grouped cross-validation
+    platform: str = "article"
+    sector: str = "seed"
+    hard: bool = False
+    register: str = ""
+    locale: str = ""
+
+
+@dataclass
+class Corpus:
+    root: Path
+    seed_spans: list  # Example, label reseau/media/neutral
+    records: list  # Example from authored/ (and user files)
+
+    def examples(self, *splits, with_seed=False):
+        chosen = [r for r in self.records if r.split in splits]
+        if with_seed:
+            chosen = [s for s in self.seed_spans if s.label in TEXT_LABELS] + chosen
+        return chosen
+
+    def sha256(self) -> str:
+        return corpus_sha256(self.root)
+
+
+def corpus_files(root: Path) -> list:
+    root = Path(root)
+    return sorted(
+        list((root / "seed").glob("*.txt"))
+        + list((root / "annotations").glob("*.jsonl"))
+        + list((root / "authored").glob("*.jsonl"))
+    )
+
+
+def corpus_sha256(root) -> str:
+    """One hash over every file training reads (path and bytes), in a fixed order."""
+    digest = hashlib.sha256()
+    for path in corpus_files(root):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _read_jsonl(path: Path, problems: list):
+    """Yield (line_number, object) for each non-blank line; problems collect what cannot be read."""
+    try:
+        raw = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        problems.append(f"{path} : fichier introuvable.")
+        return
+    except UnicodeDecodeError as exc:
+        problems.append(f"{path} : n'est pas en UTF-8 (octet {exc.start}) ; réenregistrez-le en UTF-8.")
+        return
+    for number, line in enumerate(raw.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(f"{path}:{number} : JSON invalide ({exc.msg}, colonne {exc.colno}).")
+            continue
+        if not isinstance(obj, dict):
+            problems.append(f"{path}:{number} : attendu un objet JSON {{...}}, trouvé {type(obj).__name__}.")
+            continue
+        yield number, obj
+
+
+def _check_fields(obj, fields, optional, where, problems) -> bool:
+    ok = True
+    for name, kind in fields.items():
+        if name not in obj:
+            problems.append(f"{where} : champ « {name} » manquant.")
+            ok = False
+        elif not isinstance(obj[name], kind) or (kind is int and isinstance(obj[name], bool)):
+            problems.append(f"{where} : « {name} » doit être de type {kind.__name__}, trouvé {obj[name]!r}.")
+            ok = False
+    for name in set(obj) - set(fields) - set(optional):
+        problems.append(f"{where} : champ inconnu « {name} » (champs admis : {', '.join([*fields, *optional])}).")
+        ok = False
+    return ok
+
+
+def _check_choice(obj, name, allowed, where, problems):
+    if obj.get(name) not in allowed:
+        problems.append(f"{where} : {name} « {obj.get(name)} » inconnu ; valeurs admises : {', '.join(allowed)}.")
+
+
+def load_seed_spans(root: Path, problems: list) -> list:
+    """Seed annotations, checked against the seed files: offsets, text, labels, overlaps, coverage."""
+    seed_dir = root / "seed"
+    contents = {p.name: p.read_text(encoding="utf-8") for p in sorted(seed_dir.glob("*.txt"))}
+    if not contents:
+        problems.append(f"{seed_dir} : aucun article source (*.txt).")
+    spans, seen_ids, by_file = [], set(), {name: [] for name in contents}
+    for path in sorted((root / "annotations").glob("*.jsonl")):
+        for number, obj in _read_jsonl(path, problems):
+            where = f"{path}:{number}"
+            if not _check_fields(obj, SPAN_FIELDS, {}, where, problems):
+                continue
+            _check_choice(obj, "label", SPAN_LABELS, where, problems)
+            if obj["id"] in seen_ids:
+                problems.append(f"{where} : identifiant « {obj['id']} » en double.")
+            seen_ids.add(obj["id"])
+            content = contents.get(obj["file"])
+            if content is None:
+                problems.append(f"{where} : article « {obj['file']} » absent de {seed_dir}.")
+                continue
+            start, end = obj["start"], obj["end"]
+            if not 0 <= start < end <= len(content):
+                problems.append(f"{where} : décalage [{start}, {end}) hors de l'article (0 à {len(content)}).")
+                continue
+            if content[start:end] != obj["text"]:
+                problems.append(
+                    f"{where} : le texte ne correspond pas à {obj['file']}[{start}:{end}] "
+                    f"(trouvé « {content[start:end][:60]} », attendu « {obj['text'][:60]} ») ; corrigez les décalages."
+                )
+                continue
+            by_file[obj["file"]].append((start, end, obj["id"]))
+            spans.append(
+                Example(obj["id"], obj["text"], obj["label"], "seed", "seed", f"seed:{obj['file'][:3]}")
+            )
+    for name, ranges in by_file.items():
+        _check_coverage(name, contents[name], sorted(ranges), problems)
+    return spans
+
+
+def _check_coverage(name, content, ranges, problems):
+    """Spans must not overlap and must cover every non-blank character of the article."""
+    covered = 0
+    for start, end, span_id in ranges:
+        if start < covered:
+            problems.append(f"annotations : l'extrait « {span_id} » chevauche le précédent dans {name}.")
+        gap = content[covered:start]
+        if gap.strip():
+            line = content.count("\n", 0, covered) + 1
+            problems.append(f"seed/{name}:{line} : texte non annoté « {gap.strip()[:50]} » ; ajoutez un extrait.")
+        covered = max(covered, end)
+    if content[covered:].strip():
+        line = content.count("\n", 0, covered) + 1
+        problems.append(f"seed/{name}:{line} : fin de l'article non annotée « {content[covered:].strip()[:50]} ».")
+
+
+def load_records(path: Path, split: str, problems: list, seen_ids: dict) -> list:
+    """Authored or user records from one JSONL file."""
+    records = []
+    for number, obj in _read_jsonl(path, problems):
+        where = f"{path}:{number}"
+        if not _check_fields(obj, RECORD_FIELDS, OPTIONAL_FIELDS, where, problems):
+            continue
+        for name, allowed in (
+            ("label", TEXT_LABELS), ("source", SOURCES), ("platform", PLATFORMS),
+            ("sector", SECTORS), ("register", REGISTERS), ("locale", LOCALES),
+        ):
+            _check_choice(obj, name, allowed, where, problems)
+        if not obj["text"].strip():
+            problems.append(f"{where} : texte vide.")
+        if obj["id"] in seen_ids:
+            problems.append(f"{where} : identifiant « {obj['id']} » déjà utilisé ({seen_ids[obj['id']]}).")
+        seen_ids[obj["id"]] = where
+        records.append(
+            Example(
+                obj["id"], obj["text"], obj["label"], obj["source"], split,
+                obj.get("batch") or obj["id"].split("-")[0], obj["platform"], obj["sector"], obj["hard"], obj["register"], obj["locale"],
+            )
+        )
+    return records
+
+
+def load_corpus(root) -> Corpus:
+    """Read and validate everything under `root`; raise CorpusError listing every problem."""
+    root = Path(root)
+    if not root.is_dir():
+        raise CorpusError([f"dossier de corpus introuvable : {root}"])
+    problems, seen_ids = [], {}
+    spans = load_seed_spans(root, problems)
+    records = []
+    for split in SPLITS:
+        path = root / "authored" / f"{split}.jsonl"
+        if path.exists():
+            records += load_records(path, split, problems, seen_ids)
+    problems += duplicate_problems(records) + balance_problems(records)
+    if problems:
+        raise CorpusError(problems)
+    return Corpus(root, spans, records)
+
+
+def duplicate_problems(records) -> list:
+    """Exact duplicates (after normalisation) and near-duplicates, across all splits."""
+    from reseaumedia.text import surface_form
+
+    problems, first_seen = [], {}
+    for r in records:
+        key = " ".join(surface_form(r.text).split())
+        if key in first_seen:
+            problems.append(f"« {r.id} » répète le texte de « {first_seen[key]} » ; supprimez l'un des deux.")
+        first_seen.setdefault(key, r.id)
+    for a, b, score in near_duplicate_pairs(records):
+        problems.append(
+            f"« {b.id} » ({b.split}) est presque identique à « {a.id} » ({a.split}) "
+            f"(cosinus {score:.2f} ≥ {NEAR_DUPLICATE_COSINE}) ; réécrivez ou supprimez l'un des deux."
+        )
+    return problems
+
+
+def near_duplicate_pairs(records, threshold=NEAR_DUPLICATE_COSINE):
+    """Pairs whose character 3-5-gram TF-IDF cosine similarity reaches `threshold`."""
+    if len(records) < 2:
+        return []
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from reseaumedia.text import surface_form
+
+    matrix = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5)).fit_transform(
+        [surface_form(r.text) for r in records]
+    )
+    similarity = (matrix @ matrix.T).tocoo()
+    pairs = []
+    for i, j, score in zip(similarity.row, similarity.col, similarity.data):
+        if i < j and score >= threshold:
+            pairs.append((records[i], records[j], float(score)))
+    return sorted(pairs, key=lambda p: (p[0].id, p[1].id))
+
+
+def balance_problems(records) -> list:
+    problems = []
+    for split in SPLITS:
+        labels = Counter(r.label for r in records if r.split == split)
+        total = sum(labels.values())
+        if total:
+            share = labels["reseau"] / total
+            if not BALANCE_RANGE[0] <= share <= BALANCE_RANGE[1]:
+                problems.append(
+                    f"{split} : {share:.0%} de reseau, hors de l'équilibre {BALANCE_RANGE[0]:.0%}–{BALANCE_RANGE[1]:.0%}."
+                )
+    return problems
