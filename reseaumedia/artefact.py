@@ -38,7 +38,7 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _write_atomic(path: Path, write) -> None:
+def write_atomic(path: Path, write) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -60,7 +60,7 @@ def save_model(estimator, directory, meta: dict) -> dict:
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     staged = directory / f".{MODEL_FILE}.staged"
-    _write_atomic(staged, lambda h: joblib.dump(estimator, h, compress=3))
+    write_atomic(staged, lambda h: joblib.dump(estimator, h, compress=3))
     meta = dict(meta, files={MODEL_FILE: sha256_file(staged)})
 
     model_path, meta_path = directory / MODEL_FILE, directory / META_FILE
@@ -73,7 +73,7 @@ def save_model(estimator, directory, meta: dict) -> dict:
     # the pair instead of running a model with the wrong metadata.
     os.replace(staged, model_path)
     payload = (json.dumps(meta, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    _write_atomic(meta_path, lambda h: h.write(payload))
+    write_atomic(meta_path, lambda h: h.write(payload))
     return meta
 
 

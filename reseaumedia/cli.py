@@ -18,14 +18,15 @@ def _bar(p, width=20):
 
 
 def _percent(p):
-    return f"{p * 100:.0f} %"
+    # One decimal, French style: 0.996 shows as "99,6 %", not a misleading "100 %".
+    return f"{p * 100:.1f} %".replace(".", ",")
 
 
 def _show(prediction):
     lines = [f"{prediction.label_fr} (probabilité {_percent(prediction.confidence)})"]
     for label, name in (("reseau", "réseau"), ("media", "média")):
         p = prediction.probabilities[label]
-        lines.append(f"  {name:<7}{_bar(p)} {_percent(p):>5}")
+        lines.append(f"  {name:<7}{_bar(p)} {_percent(p):>7}")
     return "\n".join(lines)
 
 
@@ -43,7 +44,7 @@ def cmd_score(args):
             if args.json:
                 print(json.dumps({"id": row.id, "ligne": row.line, **p.to_dict()}, ensure_ascii=False))
             else:
-                print(f"ligne {row.line:>5}  {p.label_fr:<7} {_percent(p.confidence):>5}  « {_excerpt(row.text)} »")
+                print(f"ligne {row.line:>5}  {p.label_fr:<7} {_percent(p.confidence):>7}  « {_excerpt(row.text)} »")
         return 0
     if args.file:
         texts = [single_text(read_bytes(args.file), args.file)]

@@ -63,3 +63,21 @@ def test_near_duplicates_are_found():
     pairs = near_duplicate_pairs([a, b, c])
     assert [(x.id, y.id) for x, y, _ in pairs] == [("a", "b")]
     assert pairs[0][2] >= NEAR_DUPLICATE_COSINE
+
+
+def test_corpus_check_command_passes_on_the_real_corpus(capsys):
+    from reseaumedia.cli import main
+
+    assert main(["corpus", "check"]) == 0
+    out = capsys.readouterr().out
+    assert "corpus valide." in out
+    assert "label x platform x sector" in out
+
+
+def test_corpus_check_command_fails_on_a_broken_corpus(corpus_copy, capsys):
+    from reseaumedia.cli import main
+
+    annotations = corpus_copy / "annotations" / "seed_sentences.jsonl"
+    rewrite_line(annotations, 5, lambda r: r.update(end=r["end"] - 2))
+    assert main(["corpus", "check", "--corpus", str(corpus_copy)]) == 2
+    assert f"{annotations}:5 : le texte ne correspond pas" in capsys.readouterr().err

@@ -39,8 +39,9 @@ OPTIONAL_FIELDS = {"note": str, "batch": str}
 SPAN_FIELDS = {"id": str, "file": str, "start": int, "end": int, "text": str, "label": str}
 # Balance each split's labels within 45/55.
 BALANCE_RANGE = (0.45, 0.55)
-# Two texts whose character 3-5-gram TF-IDF vectors have cosine >= this are near-duplicates.
-NEAR_DUPLICATE_COSINE = 0.85
+# Two texts whose character 3-5-gram TF-IDF vectors have cosine >= this are near-duplicates:
+# at 0.5 the pairs found were paraphrases of one situation (checked by reading them).
+NEAR_DUPLICATE_COSINE = 0.5
 
 
 @dataclass(frozen=True)
@@ -193,29 +194,34 @@ def _check_coverage(name, content, ranges, problems):
         problems.append(f"seed/{name}:{line} : fin de l'article non annotée « {content[covered:].strip()[:50]} ».")
 
 
-def load_records(path: Path, split: str, problems: list, seen_ids: dict) -> list:
-    """Authored or user records from one JSONL file."""
+def parse_record(obj, where, split, problems, seen_ids):
+    """One authored or user record -> Example, or None with the problems noted."""
+    if not _check_fields(obj, RECORD_FIELDS, OPTIONAL_FIELDS, where, problems):
+        return None
+    for name, allowed in (
+        ("label", TEXT_LABELS), ("source", SOURCES), ("platform", PLATFORMS),
+        ("sector", SECTORS), ("register", REGISTERS), ("locale", LOCALES),
+    ):
+        _check_choice(obj, name, allowed, where, problems)
+    if not obj["text"].strip():
+        problems.append(f"{where} : texte vide.")
+    if obj["id"] in seen_ids:
+        problems.append(f"{where} : identifiant « {obj['id']} » déjà utilisé ({seen_ids[obj['id']]}).")
+    seen_ids[obj["id"]] = where
+    return Example(
+        obj["id"], obj["text"], obj["label"], obj["source"], split,
+        obj.get("batch") or obj["id"].split("-")[0], obj["platform"], obj["sector"], obj["hard"],
+        obj["register"], obj["locale"],
+    )
+
+
+def load_records(path: Path, split: str, problems: list, seen_ids: dict, defaults=None) -> list:
+    """Records from one JSONL file; `defaults` fills fields a batch file leaves out."""
     records = []
     for number, obj in _read_jsonl(path, problems):
-        where = f"{path}:{number}"
-        if not _check_fields(obj, RECORD_FIELDS, OPTIONAL_FIELDS, where, problems):
-            continue
-        for name, allowed in (
-            ("label", TEXT_LABELS), ("source", SOURCES), ("platform", PLATFORMS),
-            ("sector", SECTORS), ("register", REGISTERS), ("locale", LOCALES),
-        ):
-            _check_choice(obj, name, allowed, where, problems)
-        if not obj["text"].strip():
-            problems.append(f"{where} : texte vide.")
-        if obj["id"] in seen_ids:
-            problems.append(f"{where} : identifiant « {obj['id']} » déjà utilisé ({seen_ids[obj['id']]}).")
-        seen_ids[obj["id"]] = where
-        records.append(
-            Example(
-                obj["id"], obj["text"], obj["label"], obj["source"], split,
-                obj.get("batch") or obj["id"].split("-")[0], obj["platform"], obj["sector"], obj["hard"], obj["register"], obj["locale"],
-            )
-        )
+        record = parse_record({**(defaults or {}), **obj}, f"{path}:{number}", split, problems, seen_ids)
+        if record is not None:
+            records.append(record)
     return records
 
 

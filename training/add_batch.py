@@ -1,0 +1,118 @@
+"""Add a batch of newly written or newly labelled texts to the corpus splits.
+
+    python -m training.add_batch corpus/authored/drafts/w8.jsonl            # train/dev, stratified
+    python -m training.add_batch corpus/authored/drafts/t3.jsonl --split test
+
+Existing records never move: a batch only appends. Records that repeat or nearly repeat a text
+already in the corpus (or earlier in the batch) are left out and listed. Nothing is written unless
+the whole corpus still validates afterwards.
+"""
+
+import argparse
+import hashlib
+import json
+import sys
+from collections import defaultdict
+from dataclasses import replace
+from pathlib import Path
+
+from reseaumedia.artefact import write_atomic
+from reseaumedia.errors import ReseauMediaError
+
+from .corpus import (
+    SPLITS, CorpusError, balance_problems, duplicate_problems, load_corpus, load_records, near_duplicate_pairs,
+)
+
+DEV_SHARE = 0.15
+FIELD_ORDER = ("id", "text", "label", "source", "platform", "sector", "register", "locale", "hard", "note", "batch")
+
+
+def _stable_key(record_id: str) -> str:
+    return hashlib.sha256(record_id.encode()).hexdigest()
+
+
+def assign_splits(batch, split=None) -> dict:
+    """id -> split. Without `split`, DEV_SHARE of each (label, platform) stratum goes to dev."""
+    if split:
+        return {r.id: split for r in batch}
+    strata = defaultdict(list)
+    for r in batch:
+        strata[(r.label, r.platform)].append(r)
+    chosen = {}
+    for members in strata.values():
+        members.sort(key=lambda r: _stable_key(r.id))
+        n_dev = round(len(members) * DEV_SHARE)
+        for i, r in enumerate(members):
+            chosen[r.id] = "dev" if i < n_dev else "train"
+    return chosen
+
+
+def add_batch(batch_path, corpus_dir, split=None, source="authored", log=print) -> dict:
+    corpus = load_corpus(corpus_dir)
+    problems = []
+    defaults = {"source": source, "batch": Path(batch_path).stem}
+    batch = load_records(Path(batch_path), "batch", problems, {r.id: "corpus" for r in corpus.records}, defaults)
+    if problems:
+        raise CorpusError(problems)
+    raw = {}
+    for line in Path(batch_path).read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            obj = {**defaults, **json.loads(line)}
+            raw[obj["id"]] = obj
+
+    existing = list(corpus.records)
+    twins = defaultdict(set)
+    for a, b, _ in near_duplicate_pairs(existing + batch):
+        twins[a.id].add(b.id)
+        twins[b.id].add(a.id)
+    # A batch record goes when it nearly repeats a record already in, or kept earlier in the batch.
+    present = {r.id for r in existing}
+    kept, dropped = [], []
+    for record in batch:
+        if twins[record.id] & present:
+            dropped.append(record)
+        else:
+            kept.append(record)
+            present.add(record.id)
+    splits = assign_splits(kept, split)
+    placed = [replace(r, split=splits[r.id]) for r in kept]
+    problems = duplicate_problems(existing + placed) + balance_problems(existing + placed)
+    if problems:
+        raise CorpusError(problems)
+
+    for name in SPLITS:
+        rows = [r for r in placed if r.split == name]
+        if not rows:
+            continue
+        path = Path(corpus_dir) / "authored" / f"{name}.jsonl"
+        before = path.read_bytes() if path.exists() else b""
+        lines = []
+        for r in rows:
+            lines.append(json.dumps({k: raw[r.id][k] for k in FIELD_ORDER if k in raw[r.id]}, ensure_ascii=False))
+        payload = before + ("\n".join(lines) + "\n").encode("utf-8")
+        write_atomic(path, lambda h, data=payload: h.write(data))
+    load_corpus(corpus_dir)  # the result must validate as a whole
+    counts = {name: sum(r.split == name for r in placed) for name in SPLITS}
+    log(f"{defaults['batch']} : {len(placed)} ajoutés {counts}, {len(dropped)} écartés (quasi-doublons) : "
+        + ", ".join(r.id for r in dropped))
+    return counts
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="Ajouter un lot de textes étiquetés au corpus.")
+    parser.add_argument("batch", nargs="+", help="fichier(s) JSONL du lot")
+    parser.add_argument("--split", choices=SPLITS, help="forcer la partie (ex. test) ; sinon train/dev stratifiés")
+    parser.add_argument("--source", default="authored", choices=["authored", "user"], help="origine des textes")
+    parser.add_argument("--corpus", default=str(Path(__file__).resolve().parent.parent / "corpus"))
+    args = parser.parse_args(argv)
+    try:
+        for path in args.batch:
+            add_batch(path, args.corpus, args.split, args.source)
+    except ReseauMediaError as exc:
+        print(f"erreur : {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
