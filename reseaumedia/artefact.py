@@ -15,6 +15,7 @@ from pathlib import Path
 
 import joblib
 
+from . import __version__
 from .errors import ModelError
 
 MODEL_FILE = "model.joblib"
@@ -55,13 +56,16 @@ def write_atomic(path: Path, write) -> None:
 def save_model(estimator, directory, meta: dict) -> dict:
     """Write `estimator` and `meta` into `directory`; the model already there moves to `previous/`.
 
-    Returns the meta as written (with the joblib file's SHA-256 added).
+    Returns the meta as written, with the joblib file's SHA-256 added and, unless `meta` names
+    one, a version made of the package version and that hash: the same fit gives the same bytes
+    (hence the same version), any change of code, data or configuration a new one.
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     staged = directory / f".{MODEL_FILE}.staged"
     write_atomic(staged, lambda h: joblib.dump(estimator, h, compress=3))
-    meta = dict(meta, files={MODEL_FILE: sha256_file(staged)})
+    digest = sha256_file(staged)
+    meta = {"version": f"{__version__}+{digest[:12]}", **meta, "files": {MODEL_FILE: digest}}
 
     model_path, meta_path = directory / MODEL_FILE, directory / META_FILE
     if model_path.exists() and meta_path.exists():

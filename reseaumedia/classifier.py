@@ -2,14 +2,13 @@
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
 from .errors import InputError
-from .features import SpacyAnalyser, cue_matrix, lemma_strings, surfaces
+from .features import SpacyAnalyser, StableTfidfVectorizer, cue_matrix, lemma_strings, surfaces
 
 LABELS = ("media", "reseau")
 
@@ -68,7 +67,7 @@ class ReseauMediaClassifier(ClassifierMixin, BaseEstimator):
                     "lemmes",
                     make_pipeline(
                         FunctionTransformer(lemma_strings),
-                        TfidfVectorizer(
+                        StableTfidfVectorizer(
                             ngram_range=self.word_ngram_range,
                             min_df=self.min_df,
                             sublinear_tf=True,
@@ -81,7 +80,7 @@ class ReseauMediaClassifier(ClassifierMixin, BaseEstimator):
                     "caracteres",
                     make_pipeline(
                         FunctionTransformer(surfaces),
-                        TfidfVectorizer(
+                        StableTfidfVectorizer(
                             analyzer="char_wb",
                             ngram_range=self.char_ngram_range,
                             min_df=self.min_df,

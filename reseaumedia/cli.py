@@ -18,7 +18,11 @@ def _bar(p, width=20):
 
 
 def _percent(p):
-    # One decimal, French style: 0.996 shows as "99,6 %", not a misleading "100 %".
+    # One decimal, French style; never a flat "100 %" or "0 %", which no model can promise.
+    if p >= 0.9995:
+        return "> 99,9 %"
+    if p <= 0.0005:
+        return "< 0,1 %"
     return f"{p * 100:.1f} %".replace(".", ",")
 
 
@@ -26,7 +30,7 @@ def _show(prediction):
     lines = [f"{prediction.label_fr} (probabilité {_percent(prediction.confidence)})"]
     for label, name in (("reseau", "réseau"), ("media", "média")):
         p = prediction.probabilities[label]
-        lines.append(f"  {name:<7}{_bar(p)} {_percent(p):>7}")
+        lines.append(f"  {name:<7}{_bar(p)} {_percent(p):>8}")
     return "\n".join(lines)
 
 
@@ -42,9 +46,9 @@ def cmd_score(args):
         predictions = predict([r.text for r in rows], model=model)
         for row, p in zip(rows, predictions):
             if args.json:
-                print(json.dumps({"id": row.id, "ligne": row.line, **p.to_dict()}, ensure_ascii=False))
+                print(json.dumps({"id": row.id, "line": row.line, **p.to_dict()}, ensure_ascii=False))
             else:
-                print(f"ligne {row.line:>5}  {p.label_fr:<7} {_percent(p.confidence):>7}  « {_excerpt(row.text)} »")
+                print(f"ligne {row.line:>5}  {p.label_fr:<7} {_percent(p.confidence):>8}  « {_excerpt(row.text)} »")
         return 0
     if args.file:
         texts = [single_text(read_bytes(args.file), args.file)]
@@ -86,17 +90,24 @@ def cmd_train(args):
     return 0
 
 
+METRIC_NAMES = {
+    "dev": "dev",
+    "test": "test",
+    "seed_sentences_only": "test, modèle entraîné sur les seules phrases des articles",
+    "leave_one_source_out": "validation croisée, une source retenue à la fois",
+    "leave_one_platform_out": "validation croisée, une plateforme retenue à la fois",
+}
+
+
+def _metric_line(name, m):
+    hard = f", cas difficiles {_percent(m['hard_accuracy'])} (n={m['hard_n']})" if "hard_accuracy" in m else ""
+    return f"  {name} : exactitude {_percent(m['accuracy'])}, F1 macro {m['macro_f1']:.3f} (n={m['n']}){hard}"
+
+
 def _print_metrics(metrics):
-    names = {
-        "dev": "dev", "test": "test", "seed_sentences_only": "test, entraîné sur les seules phrases des articles",
-        "leave_one_source_out": "validation croisée, une source retenue à la fois",
-        "leave_one_platform_out": "validation croisée, une plateforme retenue à la fois",
-    }
-    for key, name in names.items():
+    for key, name in METRIC_NAMES.items():
         if key in metrics:
-            m = metrics[key]
-            hard = f", cas difficiles {_percent(m['hard_accuracy'])} (n={m['hard_n']})" if "hard_accuracy" in m else ""
-            print(f"  {name} : exactitude {_percent(m['accuracy'])}, F1 macro {m['macro_f1']:.3f} (n={m['n']}){hard}")
+            print(_metric_line(name, metrics[key]))
 
 
 def cmd_evaluate(args):
@@ -113,8 +124,8 @@ def cmd_evaluate(args):
     if args.json:
         print(json.dumps(metrics, ensure_ascii=False, indent=2))
     else:
-        print(f"modèle {model.version} sur {args.split} :")
-        _print_metrics({args.split if args.split in ("dev", "test") else "dev": metrics})
+        print(f"modèle {model.version}")
+        print(_metric_line(args.split, metrics))
     return 0
 
 

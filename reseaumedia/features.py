@@ -10,14 +10,17 @@ from dataclasses import dataclass
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .nlp import load_spacy
-from .text import EMAIL_TOKEN, MENTION_TOKEN, URL_TOKEN, is_emoji, normalise, strip_accents
+from .text import EMAIL_TOKEN, HASHTAG_RE, MENTION_TOKEN, URL_TOKEN, is_emoji, normalise, strip_accents
 
 SECOND_PERSON = frozenset("tu te t toi ton ta tes vous votre vos tien tienne vôtre".split())
 FIRST_SINGULAR = frozenset("je j me m moi mon ma mes".split())
 FIRST_PLURAL = frozenset("nous notre nos on".split())
-PLACEHOLDERS = {URL_TOKEN: "LIEN", EMAIL_TOKEN: "COURRIEL", MENTION_TOKEN: "MENTION"}
+# placeholder -> (lemma shown to the model, cue it counts for); an e-mail address is a channel
+# like a link.
+PLACEHOLDERS = {URL_TOKEN: ("LIEN", "liens"), EMAIL_TOKEN: ("COURRIEL", "liens"), MENTION_TOKEN: ("MENTION", "mentions")}
 
 # Names are French because they are shown to users in explanations.
 CUE_NAMES = (
@@ -46,6 +49,12 @@ class AnalysedText:
     cues: tuple
 
 
+def _opens_with_verb_in_ez(tok) -> bool:
+    """'Venez', 'Inscrivez-vous' opening a sentence: fr_core_news_sm often misses imperatives."""
+    starts_clause = tok.i == 0 or tok.nbor(-1).is_punct or "\n" in tok.nbor(-1).text_with_ws
+    return starts_clause and tok.lower_.endswith("ez") and len(tok) > 3 and tok.is_alpha
+
+
 def analyse_doc(doc, normalised: str) -> AnalysedText:
     words = [t for t in doc if not t.is_space]
     lemmas = []
@@ -53,8 +62,9 @@ def analyse_doc(doc, normalised: str) -> AnalysedText:
     for tok in words:
         low = tok.lower_.rstrip("'")
         if low in PLACEHOLDERS:
-            lemmas.append(PLACEHOLDERS[low])
-            counts["liens" if low == URL_TOKEN else "mentions"] += 1
+            lemma, cue = PLACEHOLDERS[low]
+            lemmas.append(lemma)
+            counts[cue] += 1
             continue
         if tok.like_num:
             lemmas.append("NOMBRE")
@@ -70,15 +80,15 @@ def analyse_doc(doc, normalised: str) -> AnalysedText:
             counts["emojis"] += sum(is_emoji(c) for c in tok.text)
             lemmas.append("EMOJI")
             continue
-        if tok.text.startswith("#"):
-            counts["hashtags"] += 1
         bare = low.lstrip("-#")
         counts["deuxieme_personne"] += bare in SECOND_PERSON
         counts["premiere_personne_singulier"] += bare in FIRST_SINGULAR
         counts["premiere_personne_pluriel"] += bare in FIRST_PLURAL
-        if "Imp" in tok.morph.get("Mood") or (tok.i == 0 and low.endswith("ez") and len(low) > 4):
+        if "Imp" in tok.morph.get("Mood") or _opens_with_verb_in_ez(tok):
             counts["imperatifs"] += 1
         lemmas.append(strip_accents(tok.lemma_.lower().lstrip("-#")))
+    # spaCy splits "#soldes" into "#" + "soldes"; the hashtags are counted on the text itself.
+    counts["hashtags"] = float(len(HASHTAG_RE.findall(normalised)))
     counts["fin_par_question"] = float(normalised.rstrip(" )😊🙂😉🙏👇").endswith("?"))
     counts["longueur"] = float(len(words))
     # log1p keeps one long newsletter from dwarfing a short reply on the same cue.
@@ -129,3 +139,17 @@ def lemma_strings(analysed):
 
 def cue_matrix(analysed):
     return np.array([a.cues for a in analysed], dtype=float).reshape(len(analysed), len(CUE_NAMES))
+
+
+class StableTfidfVectorizer(TfidfVectorizer):
+    """TfidfVectorizer whose pickle is the same bytes for the same fit.
+
+    The parent stores id(stop_words), a memory address, on every transform only to skip a
+    re-check (it reads it back with a default); dropping it from the pickle keeps "same corpus,
+    same seed, same model file" true.
+    """
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_stop_words_id", None)
+        return state

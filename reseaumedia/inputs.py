@@ -51,6 +51,22 @@ def single_text(data: bytes, where: str) -> str:
     return text.strip()
 
 
+def jsonl_objects(content: str, where, problems: list):
+    """Yield (line number, object) for each non-blank JSONL line; unreadable lines go to `problems`."""
+    for number, raw in enumerate(content.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            problems.append(f"{where}:{number} : JSON invalide ({exc.msg}, colonne {exc.colno}).")
+            continue
+        if not isinstance(obj, dict):
+            problems.append(f"{where}:{number} : attendu un objet JSON {{...}}, trouvé {type(obj).__name__}.")
+            continue
+        yield number, obj
+
+
 def read_rows(path, column: str = "text") -> list:
     """Rows of a CSV (with a header) or JSONL file; every problem found is reported at once."""
     path = Path(path)
@@ -70,15 +86,8 @@ def read_rows(path, column: str = "text") -> list:
                 continue
             rows.append(Row(line, record.get("id") or str(line), text))
     else:
-        for line, raw in enumerate(content.splitlines(), start=1):
-            if not raw.strip():
-                continue
-            try:
-                record = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                problems.append(f"{path}:{line} : JSON invalide ({exc.msg}, colonne {exc.colno}).")
-                continue
-            text = record.get(column) if isinstance(record, dict) else None
+        for line, record in jsonl_objects(content, path, problems):
+            text = record.get(column)
             if not isinstance(text, str) or not text.strip():
                 problems.append(f"{path}:{line} : champ « {column} » absent ou vide.")
                 continue

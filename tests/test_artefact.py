@@ -57,3 +57,13 @@ def test_shipped_meta_carries_versions_hash_and_metrics(shipped_model):
     assert meta["labels"] == ["media", "reseau"]
     assert "leave_one_source_out" in meta["metrics"]
     assert meta["files"][MODEL_FILE] == sha256_file(shipped_model.path / MODEL_FILE)
+
+
+def test_shipped_test_metrics_are_the_ones_measured_on_the_test_split(shipped_model):
+    from training.corpus import load_corpus
+    from training.evaluate import evaluate_on
+    from training.train import DEFAULT_CORPUS
+
+    corpus = load_corpus(DEFAULT_CORPUS)
+    assert shipped_model.meta["corpus"]["sha256"] == corpus.sha256()
+    assert evaluate_on(shipped_model.estimator, corpus.examples("test")) == shipped_model.meta["metrics"]["test"]

@@ -76,7 +76,7 @@ def test_csv_batch_keeps_every_row(tmp_path, capsys):
     sheet.write_text(f'id,text\na1,"{REUNION}"\na2,"{BLOGUE}"\n', encoding="utf-8")
     assert main(["score", "--json", "--file", str(sheet)]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert [(r["id"], r["ligne"], r["label"]) for r in rows] == [("a1", 2, "reseau"), ("a2", 3, "media")]
+    assert [(r["id"], r["line"], r["label"]) for r in rows] == [("a1", 2, "reseau"), ("a2", 3, "media")]
 
 
 def test_csv_blank_row_stops_everything_and_names_the_line(tmp_path, capsys):
@@ -107,3 +107,10 @@ def test_usage_errors_exit_2(command):
     with pytest.raises(SystemExit) as stop:
         main(command)
     assert stop.value.code == 2
+
+
+def test_evaluate_prints_metrics_of_the_shipped_model(capsys):
+    assert main(["evaluate", "--split", "dev"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("modèle 0.1.0+")
+    assert "dev : exactitude" in out and "F1 macro" in out

@@ -81,3 +81,53 @@ def test_corpus_check_command_fails_on_a_broken_corpus(corpus_copy, capsys):
     rewrite_line(annotations, 5, lambda r: r.update(end=r["end"] - 2))
     assert main(["corpus", "check", "--corpus", str(corpus_copy)]) == 2
     assert f"{annotations}:5 : le texte ne correspond pas" in capsys.readouterr().err
+
+
+def _batch_record(i, text, label):
+    return {"id": f"z-{i:04d}", "text": text, "label": label, "platform": "chat", "sector": "personal",
+            "register": "tu", "locale": "fr-BE", "hard": False}
+
+
+def test_add_batch_appends_and_drops_near_duplicates(corpus_copy, tmp_path):
+    from training.add_batch import add_batch
+
+    first_train = json.loads((corpus_copy / "authored" / "train.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    batch = tmp_path / "z.jsonl"
+    rows = [
+        _batch_record(1, "Dis, tu passes prendre un verre au kot ce soir ? On fête la fin du blocus !", "reseau"),
+        _batch_record(2, "Le nouveau numéro du journal étudiant est sorti, disponible à la cafét dès demain.", "media"),
+        _batch_record(3, first_train["text"] + " !", first_train["label"]),
+    ]
+    batch.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    before = {p.name: p.read_text(encoding="utf-8") for p in (corpus_copy / "authored").glob("*.jsonl")}
+    counts = add_batch(batch, corpus_copy, log=lambda _: None)
+    assert sum(counts.values()) == 2
+    corpus = load_corpus(corpus_copy)
+    added = {r.id: r for r in corpus.records if r.id.startswith("z-")}
+    assert set(added) == {"z-0001", "z-0002"}
+    assert all(r.source == "authored" and r.group == "z" for r in added.values())
+    for name, text in before.items():  # existing records never move
+        assert (corpus_copy / "authored" / name).read_text(encoding="utf-8").startswith(text)
+
+
+def test_add_batch_with_a_bad_record_writes_nothing(corpus_copy, tmp_path):
+    from training.add_batch import add_batch
+
+    batch = tmp_path / "z.jsonl"
+    rows = [
+        _batch_record(1, "Quelqu'un a retrouvé un trousseau de clés près de la gare de Fribourg ?", "reseau"),
+        _batch_record(2, "Fermeture exceptionnelle de la déchetterie samedi 12 pour inventaire.", "neutre"),
+    ]
+    batch.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in (corpus_copy / "authored").glob("*.jsonl")}
+    with pytest.raises(CorpusError, match=re.escape(f"{batch}:2 : label « neutre » inconnu")):
+        add_batch(batch, corpus_copy, log=lambda _: None)
+    assert {p.name: p.read_bytes() for p in (corpus_copy / "authored").glob("*.jsonl")} == before
+
+
+def test_unbalanced_split_is_reported():
+    from training.corpus import Example, balance_problems
+
+    rows = [Example(f"m{i}", "x", "media", "authored", "test", "t") for i in range(6)]
+    rows += [Example(f"r{i}", "x", "reseau", "authored", "test", "t") for i in range(4)]
+    assert balance_problems(rows) == ["test : 40% de reseau, hors de l'équilibre 45%–55%."]

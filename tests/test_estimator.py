@@ -43,3 +43,14 @@ def test_one_label_only_is_refused(slice_texts):
 def test_a_bare_string_is_not_a_batch(slice_model):
     with pytest.raises(InputError, match="une seule chaîne"):
         slice_model.predict("Bonjour")
+
+
+def test_same_fit_pickles_to_the_same_bytes(slice_model, slice_texts, tmp_path):
+    import joblib
+
+    from conftest import SLICE
+
+    again = ReseauMediaClassifier(random_state=0).fit(slice_texts, [label for _, label in SLICE])
+    joblib.dump(slice_model, tmp_path / "a.joblib")
+    joblib.dump(again, tmp_path / "b.joblib")
+    assert (tmp_path / "a.joblib").read_bytes() == (tmp_path / "b.joblib").read_bytes()

@@ -17,9 +17,10 @@ def test_python_examples_run():
     assert runner.failures == 0
 
 
-def test_cli_examples_show_real_output(capsys):
+def test_cli_examples_show_real_output(capsys, monkeypatch):
     from reseaumedia.cli import main
 
+    monkeypatch.chdir(ROOT)  # the examples name files relative to the repository
     examples = re.findall(r"```console\n\$ python cli\.py (.*?)\n(.*?)```", README, flags=re.S)
     assert examples
     for command, shown in examples:

@@ -58,6 +58,7 @@ def test_retrain_writes_a_complete_model_and_reproduces_its_metrics(small_corpus
     second = train.run(root, tmp_path / "m2", config, log=lambda _: None)
     assert set(first["metrics"]) >= {"dev", "test", "seed_sentences_only", "leave_one_source_out"}
     assert first["metrics"] == second["metrics"]
+    assert first["files"] == second["files"]  # the same model file, byte for byte
     assert first["corpus"]["sha256"] == second["corpus"]["sha256"]
     assert first["corpus"] == {**first["corpus"], "train": 8, "dev": 4, "test": 4, "seed_sentences": 2}
     texts = [t for t, _ in SLICE]

@@ -9,12 +9,12 @@ Every problem is reported with its file and line, all of them at once, in French
 """
 
 import hashlib
-import json
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from reseaumedia.errors import CorpusError
+from reseaumedia.inputs import jsonl_objects
 
 TEXT_LABELS = ("reseau", "media")
 SPAN_LABELS = ("reseau", "media", "neutral")
@@ -105,18 +105,7 @@ def _read_jsonl(path: Path, problems: list):
     except UnicodeDecodeError as exc:
         problems.append(f"{path} : n'est pas en UTF-8 (octet {exc.start}) ; réenregistrez-le en UTF-8.")
         return
-    for number, line in enumerate(raw.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append(f"{path}:{number} : JSON invalide ({exc.msg}, colonne {exc.colno}).")
-            continue
-        if not isinstance(obj, dict):
-            problems.append(f"{path}:{number} : attendu un objet JSON {{...}}, trouvé {type(obj).__name__}.")
-            continue
-        yield number, obj
+    yield from jsonl_objects(raw, path, problems)
 
 
 def _check_fields(obj, fields, optional, where, problems) -> bool:

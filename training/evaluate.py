@@ -2,7 +2,9 @@
 
 from collections import defaultdict
 
-from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
+from sklearn.metrics import (
+    accuracy_score, brier_score_loss, confusion_matrix, f1_score, log_loss, precision_recall_fscore_support,
+)
 
 from reseaumedia.classifier import LABELS
 
@@ -24,9 +26,18 @@ def classification_metrics(y_true, y_pred) -> dict:
 
 
 def evaluate_on(estimator, examples) -> dict:
-    """Metrics of a fitted estimator on examples, with accuracy on the flagged hard cases."""
-    predicted = list(estimator.predict([e.text for e in examples]))
-    metrics = classification_metrics([e.label for e in examples], predicted)
+    """Metrics of a fitted estimator on examples, with accuracy on the flagged hard cases.
+
+    Log loss and Brier score say how far the probabilities shown to users can be trusted.
+    """
+    proba = estimator.predict_proba([e.text for e in examples])
+    classes = list(estimator.classes_)
+    predicted = [classes[i] for i in proba.argmax(axis=1)]
+    truth = [e.label for e in examples]
+    metrics = classification_metrics(truth, predicted)
+    p_reseau = proba[:, classes.index("reseau")]
+    metrics["log_loss"] = round(float(log_loss(truth, proba, labels=classes)), 4)
+    metrics["brier"] = round(float(brier_score_loss([t == "reseau" for t in truth], p_reseau)), 4)
     hard = [(e.label, p) for e, p in zip(examples, predicted) if e.hard]
     if hard:
         metrics["hard_accuracy"] = round(sum(t == p for t, p in hard) / len(hard), 4)

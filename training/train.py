@@ -6,7 +6,6 @@ Declared inputs: `corpus/` and `training/config.json`. Declared output: a model 
 
 import itertools
 import platform
-import sys
 from datetime import datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
@@ -93,7 +92,6 @@ def run(corpus_dir=DEFAULT_CORPUS, output_dir=DEFAULT_OUTPUT, config_path=DEFAUL
     corpus_hash = corpus.sha256()
     meta = {
         "name": "reseaumedia",
-        "version": f"{reseaumedia.__version__}+{corpus_hash[:8]}.s{config.seed}",
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "labels": list(LABELS),
         "seed": config.seed,
@@ -109,6 +107,6 @@ def run(corpus_dir=DEFAULT_CORPUS, output_dir=DEFAULT_OUTPUT, config_path=DEFAUL
             "seed_sentences": len(seed_only),
         },
         "metrics": metrics,
-        "command": " ".join(["python cli.py train", *sys.argv[2:]]) if sys.argv[1:2] == ["train"] else "python cli.py train",
+        "reproduce": "python cli.py train",
     }
     return save_model(final, output_dir, meta)
