@@ -40,6 +40,8 @@ def _excerpt(text, width=60):
 
 
 def cmd_score(args):
+    if args.file and args.texts:
+        raise ReseauMediaError("donnez soit des textes, soit --file, pas les deux.")
     model = load(args.model) if args.model else None
     if args.file and Path(args.file).suffix.lower() in BATCH_SUFFIXES:
         rows = read_rows(args.file, args.column)
@@ -53,7 +55,8 @@ def cmd_score(args):
     if args.file:
         texts = [single_text(read_bytes(args.file), args.file)]
     elif args.texts:
-        texts = [single_text(t.encode("utf-8"), f"texte n° {i}") for i, t in enumerate(args.texts, 1)]
+        # surrogateescape gives back the bytes a non-UTF-8 terminal sent, so they are reported, not crashed on.
+        texts = [single_text(t.encode("utf-8", "surrogateescape"), f"texte n° {i}") for i, t in enumerate(args.texts, 1)]
     else:
         if sys.stdin is None or sys.stdin.isatty():
             raise ReseauMediaError("aucun texte : donnez un texte entre guillemets, --file FICHIER, ou passez-le par l'entrée standard.")
@@ -117,7 +120,7 @@ def cmd_evaluate(args):
 
     model = load(args.model) if args.model else load()
     corpus = load_corpus(args.corpus or train.DEFAULT_CORPUS)
-    examples = corpus.examples(args.split) if args.split != "seed" else corpus.examples(with_seed=True)
+    examples = corpus.seed_examples() if args.split == "seed" else corpus.examples(args.split)
     if not examples:
         raise ReseauMediaError(f"aucun texte dans la partie « {args.split} » du corpus.")
     metrics = evaluate_on(model.estimator, examples)

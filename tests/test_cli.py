@@ -114,3 +114,16 @@ def test_evaluate_prints_metrics_of_the_shipped_model(capsys):
     out = capsys.readouterr().out
     assert out.startswith("modèle 0.1.0+")
     assert "dev : exactitude" in out and "F1 macro" in out
+
+
+def test_texts_and_file_together_are_refused(tmp_path, capsys):
+    draft = tmp_path / "brouillon.txt"
+    draft.write_text(BLOGUE, encoding="utf-8")
+    assert main(["score", "--file", str(draft), REUNION]) == 2
+    assert "soit des textes, soit --file" in capsys.readouterr().err
+
+
+def test_argument_in_a_non_utf8_terminal_is_reported_not_crashed_on(capsys):
+    latin1_argument = "Merci à vous".encode("latin-1").decode("utf-8", "surrogateescape")
+    assert main(["score", latin1_argument]) == 2
+    assert "texte n° 1:1 : le contenu n'est pas en UTF-8" in capsys.readouterr().err

@@ -67,11 +67,14 @@ class Corpus:
     seed_spans: list  # Example, label reseau/media/neutral
     records: list  # Example from authored/ (and user files)
 
+    def seed_examples(self):
+        """The seed sentences that carry a label the model learns (`neutral` ones do not)."""
+        return [s for s in self.seed_spans if s.label in TEXT_LABELS]
+
     def examples(self, *splits, with_seed=False):
+        """Authored records of the given splits, after the seed sentences when `with_seed`."""
         chosen = [r for r in self.records if r.split in splits]
-        if with_seed:
-            chosen = [s for s in self.seed_spans if s.label in TEXT_LABELS] + chosen
-        return chosen
+        return self.seed_examples() + chosen if with_seed else chosen
 
     def sha256(self) -> str:
         return corpus_sha256(self.root)

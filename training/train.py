@@ -68,7 +68,7 @@ def run(corpus_dir=DEFAULT_CORPUS, output_dir=DEFAULT_OUTPUT, config_path=DEFAUL
     corpus = load_corpus(corpus_dir)
     train = corpus.examples("train", with_seed=True)
     dev, test = corpus.examples("dev"), corpus.examples("test")
-    seed_only = corpus.examples(with_seed=True)
+    seed_only = corpus.seed_examples()
 
     log(f"2/4 choix des paramètres sur dev ({len(dev)} textes)…")
     params, trials = choose_params(config, train, dev, log)
@@ -95,7 +95,7 @@ def run(corpus_dir=DEFAULT_CORPUS, output_dir=DEFAULT_OUTPUT, config_path=DEFAUL
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "labels": list(LABELS),
         "seed": config.seed,
-        "params": {**{k: list(v) if isinstance(v, tuple) else v for k, v in config.estimator.items()}, **params},
+        "params": {**config.as_dict()["estimator"], **params},
         "config": config.as_dict(),
         "search": trials,
         "versions": versions(),
