@@ -3,6 +3,7 @@
 import argparse
 import importlib
 import json
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -79,8 +80,8 @@ def _training():
             sys.path.insert(0, str(cwd))
             return importlib.import_module("training.train")
         raise ReseauMediaError(
-            "l'entraînement se lance depuis une copie du projet (dossiers corpus/ et training/) : "
-            "placez-vous à sa racine et relancez « python cli.py train »."
+            "les commandes train, evaluate et corpus se lancent depuis une copie du projet "
+            "(dossiers corpus/ et training/) : placez-vous à sa racine et relancez la commande."
         ) from None
 
 
@@ -190,3 +191,7 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("interrompu.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`... | head`): nothing more to print, and nothing to report.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

@@ -35,3 +35,10 @@ def test_setup_commands_match_ci():
     test_command = 'python -m pip install ".[test]" && python -m pytest'
     assert test_command in README
     assert ci.strip().splitlines()[-1] == test_command
+
+
+def test_package_docstring_example_runs():
+    import reseaumedia
+
+    result = doctest.testmod(reseaumedia, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
