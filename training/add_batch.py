@@ -1,7 +1,7 @@
 """Add a batch of newly written or newly labelled texts to the corpus splits.
 
-    python -m training.add_batch corpus/authored/drafts/w8.jsonl            # train/dev, stratified
-    python -m training.add_batch corpus/authored/drafts/t3.jsonl --split test
+    python -m training.add_batch nouveaux.jsonl                  # train/dev, stratified
+    python -m training.add_batch test_aveugle.jsonl --split test
 
 Existing records never move: a batch only appends. Records that repeat or nearly repeat a text
 already in the corpus (or earlier in the batch) are left out and listed. Nothing is written unless
@@ -76,6 +76,7 @@ def add_batch(batch_path, corpus_dir, split=None, source="authored", log=print) 
             present.add(record.id)
     splits = assign_splits(kept, split)
     placed = [replace(r, split=splits[r.id]) for r in kept]
+    # The whole corpus as it will be must validate before a byte is written.
     problems = duplicate_problems(existing + placed) + balance_problems(existing + placed)
     if problems:
         raise CorpusError(problems)
@@ -91,7 +92,6 @@ def add_batch(batch_path, corpus_dir, split=None, source="authored", log=print) 
             lines.append(json.dumps({k: raw[r.id][k] for k in FIELD_ORDER if k in raw[r.id]}, ensure_ascii=False))
         payload = before + ("\n".join(lines) + "\n").encode("utf-8")
         write_atomic(path, lambda h, data=payload: h.write(data))
-    load_corpus(corpus_dir)  # the result must validate as a whole
     counts = {name: sum(r.split == name for r in placed) for name in SPLITS}
     log(f"{defaults['batch']} : {len(placed)} ajoutés {counts}, {len(dropped)} écartés (quasi-doublons) : "
         + ", ".join(r.id for r in dropped))
