@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from reseaumedia import ModelError, load, predict
+from reseaumedia import Model, ModelError, load
 from reseaumedia.artefact import MODEL_FILE, META_FILE, PREVIOUS_DIR, save_model, sha256_file
 
 
@@ -11,10 +11,13 @@ def test_save_reload_gives_same_predictions(slice_model, slice_texts, tmp_path):
     save_model(slice_model, tmp_path, {"version": "essai"})
     reloaded = load(tmp_path)
     assert reloaded.version == "essai"
-    assert predict(slice_texts, model=reloaded) == [
-        p for p in load(tmp_path).predict(slice_texts)
-    ]
+    assert reloaded.predict(slice_texts) == Model(slice_model, {"version": "essai"}).predict(slice_texts)
     assert (reloaded.estimator.predict_proba(slice_texts) == slice_model.predict_proba(slice_texts)).all()
+
+
+def test_version_defaults_to_the_model_file_hash(slice_model, tmp_path):
+    meta = save_model(slice_model, tmp_path, {})
+    assert meta["version"] == f"0.1.0+{meta['files'][MODEL_FILE][:12]}"
 
 
 def test_meta_records_the_model_hash(slice_model, tmp_path):
