@@ -20,7 +20,7 @@ from reseaumedia.artefact import write_atomic
 from reseaumedia.errors import ReseauMediaError
 
 from .corpus import (
-    SPLITS, CorpusError, balance_problems, duplicate_problems, load_corpus, load_records, near_duplicate_pairs,
+    SPLITS, CorpusError, balance_problems, duplicate_problems, load_corpus, near_duplicate_pairs, parse_record, read_jsonl,
 )
 
 DEV_SHARE = 0.15
@@ -49,16 +49,18 @@ def assign_splits(batch, split=None) -> dict:
 
 def add_batch(batch_path, corpus_dir, split=None, source="authored", log=print) -> dict:
     corpus = load_corpus(corpus_dir)
-    problems = []
+    problems, seen_ids = [], {r.id: "corpus" for r in corpus.records}
     defaults = {"source": source, "batch": Path(batch_path).stem}
-    batch = load_records(Path(batch_path), "batch", problems, {r.id: "corpus" for r in corpus.records}, defaults)
+    # One read of the batch: the checked records, and the objects as they will be written back.
+    batch, raw = [], {}
+    for number, obj in read_jsonl(Path(batch_path), problems):
+        obj = {**defaults, **obj}
+        record = parse_record(obj, f"{batch_path}:{number}", "batch", problems, seen_ids)
+        if record is not None:
+            batch.append(record)
+            raw[record.id] = obj
     if problems:
         raise CorpusError(problems)
-    raw = {}
-    for line in Path(batch_path).read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            obj = {**defaults, **json.loads(line)}
-            raw[obj["id"]] = obj
 
     existing = list(corpus.records)
     twins = defaultdict(set)

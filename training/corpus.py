@@ -98,7 +98,7 @@ def corpus_sha256(root) -> str:
     return digest.hexdigest()
 
 
-def _read_jsonl(path: Path, problems: list):
+def read_jsonl(path: Path, problems: list):
     """Yield (line_number, object) for each non-blank line; problems collect what cannot be read."""
     try:
         raw = path.read_bytes().decode("utf-8")
@@ -139,7 +139,7 @@ def load_seed_spans(root: Path, problems: list) -> list:
         problems.append(f"{seed_dir} : aucun article source (*.txt).")
     spans, seen_ids, by_file = [], set(), {name: [] for name in contents}
     for path in sorted((root / "annotations").glob("*.jsonl")):
-        for number, obj in _read_jsonl(path, problems):
+        for number, obj in read_jsonl(path, problems):
             where = f"{path}:{number}"
             if not _check_fields(obj, SPAN_FIELDS, {}, where, problems):
                 continue
@@ -207,11 +207,11 @@ def parse_record(obj, where, split, problems, seen_ids):
     )
 
 
-def load_records(path: Path, split: str, problems: list, seen_ids: dict, defaults=None) -> list:
-    """Records from one JSONL file; `defaults` fills fields a batch file leaves out."""
+def load_records(path: Path, split: str, problems: list, seen_ids: dict) -> list:
+    """Records from one JSONL file."""
     records = []
-    for number, obj in _read_jsonl(path, problems):
-        record = parse_record({**(defaults or {}), **obj}, f"{path}:{number}", split, problems, seen_ids)
+    for number, obj in read_jsonl(path, problems):
+        record = parse_record(obj, f"{path}:{number}", split, problems, seen_ids)
         if record is not None:
             records.append(record)
     return records
