@@ -9,6 +9,7 @@ import warnings
 from pathlib import Path
 
 from . import load, predict
+from .api import LABEL_NAMES_FR
 from .errors import ReseauMediaError
 from .inputs import BATCH_SUFFIXES, read_bytes, read_rows, single_text
 
@@ -27,12 +28,57 @@ def _percent(p):
     return f"{p * 100:.1f} %".replace(".", ",")
 
 
-def _show(prediction):
-    lines = [f"{prediction.label_fr} (probabilité {_percent(prediction.confidence)})"]
-    for label, name in (("reseau", "réseau"), ("media", "média")):
+def _headline(prediction):
+    """« réseau (probabilité 87,2 %) », or « incertain (penche réseau, 58,0 %) » with the reason."""
+    if prediction.certain:
+        return f"{prediction.label_fr} (probabilité {_percent(prediction.confidence)})"
+    return (f"incertain (penche {prediction.label_fr}, {_percent(prediction.confidence)}) : "
+            f"{prediction.uncertain_reason_fr}")
+
+
+# ANSI colours of the two sides, used only on a terminal that accepts them.
+COLOURS = {"reseau": "\033[1;32m", "media": "\033[1;35m"}
+RESET = "\033[0m"
+
+
+def _colour_text(text, reasons):
+    """The text with each word named as a reason coloured by the side it pushes toward."""
+    marks = sorted((start, end, r.side) for r in reasons for start, end in r.spans)
+    out, position = [], 0
+    for start, end, side in marks:
+        if start < position:
+            continue
+        out += [text[position:start], COLOURS[side], text[start:end], RESET]
+        position = end
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _show(prediction, text, colour=False, sentences=False, n_reasons=5):
+    lines = [_headline(prediction)]
+    for label in ("reseau", "media"):
         p = prediction.probabilities[label]
-        lines.append(f"  {name:<7}{_bar(p)} {_percent(p):>8}")
+        lines.append(f"  {LABEL_NAMES_FR[label]:<7}{_bar(p)} {_percent(p):>8}")
+    if colour and prediction.reasons:
+        lines.append("  " + _colour_text(_excerpt(text, 2000) if len(text) > 2000 else text, prediction.reasons).replace("\n", "\n  "))
+    strongest = sorted(prediction.reasons, key=lambda r: -r.weight)[:n_reasons]
+    if strongest:
+        lines.append("raisons :")
+    for r in strongest:
+        side = LABEL_NAMES_FR[r.side]
+        if colour:
+            side = f"{COLOURS[r.side]}{side}{RESET}"
+        weight = f"{r.weight:.2f}".replace(".", ",")
+        lines.append(f"  → {side:<7} {r.description} (poids {weight})")
+    if sentences and prediction.sentences:
+        lines.append("phrases :")
+        for s in prediction.sentences:
+            lines.append(f"  {LABEL_NAMES_FR[s.label]:<7} {_percent(s.probabilities[s.label]):>8}  « {_excerpt(s.text)} »")
     return "\n".join(lines)
+
+
+def _use_colour(stream) -> bool:
+    return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
 def _excerpt(text, width=60):
@@ -46,12 +92,14 @@ def cmd_score(args):
     model = load(args.model) if args.model else None
     if args.file and Path(args.file).suffix.lower() in BATCH_SUFFIXES:
         rows = read_rows(args.file, args.column)
-        predictions = predict([r.text for r in rows], model=model)
+        # Reasons and sentences only where they are printed: the JSON lines.
+        predictions = predict([r.text for r in rows], model=model, reasons=args.json, sentences=args.json)
         for row, p in zip(rows, predictions):
             if args.json:
                 print(json.dumps({"id": row.id, "line": row.line, **p.to_dict()}, ensure_ascii=False))
             else:
-                print(f"ligne {row.line:>5}  {p.label_fr:<7} {_percent(p.confidence):>8}  « {_excerpt(row.text)} »")
+                label = p.label_fr if p.certain else f"incertain ({p.label_fr})"
+                print(f"ligne {row.line:>5}  {label:<7} {_percent(p.confidence):>8}  « {_excerpt(row.text)} »")
         return 0
     if args.file:
         texts = [single_text(read_bytes(args.file), args.file)]
@@ -63,8 +111,9 @@ def cmd_score(args):
             raise ReseauMediaError("aucun texte : donnez un texte entre guillemets, --file FICHIER, ou passez-le par l'entrée standard.")
         texts = [single_text(sys.stdin.buffer.read(), "entrée standard")]
     predictions = predict(texts, model=model)
-    for p in predictions:
-        print(json.dumps(p.to_dict(), ensure_ascii=False) if args.json else _show(p))
+    colour = _use_colour(sys.stdout)
+    for text, p in zip(texts, predictions):
+        print(json.dumps(p.to_dict(), ensure_ascii=False) if args.json else _show(p, text, colour, args.phrases))
     if not args.json:
         print(f"modèle {predictions[0].model_version}")
     return 0
@@ -155,7 +204,8 @@ def build_parser():
     score.add_argument("texts", nargs="*", metavar="TEXTE", help="texte(s) à analyser")
     score.add_argument("--file", "-f", help="fichier texte (un texte), ou .csv / .jsonl (un texte par ligne)")
     score.add_argument("--column", "--colonne", default="text", help="colonne ou champ du texte (défaut : text)")
-    score.add_argument("--json", action="store_true", help="sortie JSON (une ligne par texte)")
+    score.add_argument("--json", action="store_true", help="sortie JSON (une ligne par texte, raisons et phrases comprises)")
+    score.add_argument("--phrases", action="store_true", help="afficher aussi l'orientation de chaque phrase")
     score.add_argument("--model", "--modele", help="dossier d'un autre modèle")
     score.set_defaults(func=cmd_score)
 

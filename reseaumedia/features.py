@@ -7,6 +7,7 @@ Three views of the same draft, so that the cues stay readable for explanations:
 """
 
 from dataclasses import dataclass
+from threading import Lock
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -42,10 +43,16 @@ CUE_NAMES = (
 
 @dataclass(frozen=True)
 class AnalysedText:
-    """One text after spaCy: the three views the feature union reads."""
+    """One text after spaCy: the three views the feature union reads, and where each lemma stands.
 
+    `lemma_starts[i]` is the offset in `normalised` of the token that gave `lemmas[i]`, so that
+    the weight a lemma carries can be put back on the words of the text (explanations).
+    """
+
+    normalised: str
     surface: str
-    lemmas: str
+    lemmas: tuple
+    lemma_starts: tuple
     cues: tuple
 
 
@@ -55,30 +62,34 @@ def _opens_with_verb_in_ez(tok) -> bool:
     return starts_clause and tok.lower_.endswith("ez") and len(tok) > 3 and tok.is_alpha
 
 
-def analyse_doc(doc, normalised: str) -> AnalysedText:
-    words = [t for t in doc if not t.is_space]
-    lemmas = []
-    counts = dict.fromkeys(CUE_NAMES, 0.0)
-    for tok in words:
+def _read_doc(doc, offset, lemmas, starts, counts):
+    """Add one spaCy doc's lemmas (with their offsets) and cue counts to the running totals."""
+    for tok in doc:
+        if tok.is_space:
+            continue
+        counts["longueur"] += 1
         low = tok.lower_.rstrip("'")
+        start = offset + tok.idx
         if low in PLACEHOLDERS:
             lemma, cue = PLACEHOLDERS[low]
             lemmas.append(lemma)
+            starts.append(start)
             counts[cue] += 1
             continue
         if tok.like_num:
             lemmas.append("NOMBRE")
+            starts.append(start)
             counts["nombres"] += 1
             continue
         if tok.is_punct:
-            if "?" in tok.text:
-                counts["questions"] += 1
-            if "!" in tok.text:
-                counts["exclamations"] += 1
+            counts["questions"] += "?" in tok.text
+            counts["exclamations"] += "!" in tok.text
             continue
-        if any(is_emoji(c) for c in tok.text):
-            counts["emojis"] += sum(is_emoji(c) for c in tok.text)
+        emojis = sum(is_emoji(c) for c in tok.text)
+        if emojis:
+            counts["emojis"] += emojis
             lemmas.append("EMOJI")
+            starts.append(start)
             continue
         bare = low.lstrip("-#")
         counts["deuxieme_personne"] += bare in SECOND_PERSON
@@ -86,14 +97,50 @@ def analyse_doc(doc, normalised: str) -> AnalysedText:
         counts["premiere_personne_pluriel"] += bare in FIRST_PLURAL
         if "Imp" in tok.morph.get("Mood") or _opens_with_verb_in_ez(tok):
             counts["imperatifs"] += 1
-        lemmas.append(strip_accents(tok.lemma_.lower().lstrip("-#")))
+        # A lemma is one TF-IDF token: it must not contain white space.
+        lemmas.append("_".join(strip_accents(tok.lemma_.lower().lstrip("-#")).split()) or "_")
+        starts.append(start)
+
+
+def cue_values(counts: dict, normalised: str) -> tuple:
+    """Cue counts -> feature values that do not grow when a text is repeated.
+
+    Counts are read per block of DENSITY_WORDS words once a text is longer than that (an article
+    asking three questions is less a question than a two-line post asking one), then log1p'd;
+    the length saturates at LENGTH_CAP words. A text pasted four times thus keeps its values.
+    """
+    words = counts["longueur"]
+    scale = DENSITY_WORDS / max(words, DENSITY_WORDS)
+    values = {name: float(np.log1p(counts[name] * scale)) for name in CUE_NAMES}
     # spaCy splits "#soldes" into "#" + "soldes"; the hashtags are counted on the text itself.
-    counts["hashtags"] = float(len(HASHTAG_RE.findall(normalised)))
-    counts["fin_par_question"] = float(normalised.rstrip(" )😊🙂😉🙏👇").endswith("?"))
-    counts["longueur"] = float(len(words))
-    # log1p keeps one long newsletter from dwarfing a short reply on the same cue.
-    cues = tuple(float(np.log1p(counts[name])) for name in CUE_NAMES)
-    return AnalysedText(surface=strip_accents(normalised.lower()), lemmas=" ".join(lemmas), cues=cues)
+    values["hashtags"] = float(np.log1p(len(HASHTAG_RE.findall(normalised)) * scale))
+    values["fin_par_question"] = float(normalised.rstrip(" )😊🙂😉🙏👇").endswith("?"))
+    values["longueur"] = float(np.log1p(min(words, LENGTH_CAP)))
+    return tuple(values[name] for name in CUE_NAMES)
+
+
+DENSITY_WORDS = 25
+LENGTH_CAP = 200
+
+
+def chunks(text: str, size: int):
+    """(offset, piece) pieces of at most about `size` characters, cut at line breaks or spaces.
+
+    spaCy refuses texts above its max_length and its memory grows with the text; a huge text is
+    analysed piece by piece and the pieces' counts are added up.
+    """
+    start = 0
+    while start < len(text):
+        end = min(start + size, len(text))
+        if end < len(text):
+            cut = max(text.rfind("\n", start, end), text.rfind(" ", start, end))
+            end = cut + 1 if cut > start else end
+        yield start, text[start:end]
+        start = end
+
+
+# Above this many characters a text is cut into pieces for spaCy (see `chunks`).
+CHUNK_CHARS = 20_000
 
 
 class SpacyAnalyser(BaseEstimator, TransformerMixin):
@@ -111,22 +158,49 @@ class SpacyAnalyser(BaseEstimator, TransformerMixin):
 
     def transform(self, X):
         texts = list(X)
-        missing = list(dict.fromkeys(t for t in texts if (self.spacy_model, t) not in _ANALYSED))
+        with _CACHE_LOCK:
+            found = {t: _ANALYSED[(self.spacy_model, t)] for t in texts if (self.spacy_model, t) in _ANALYSED}
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
-            nlp = load_spacy(self.spacy_model)
-            normalised = [normalise(text) for text in missing]
-            docs = nlp.pipe(normalised, batch_size=self.batch_size)
-            if len(_ANALYSED) + len(missing) > ANALYSIS_CACHE_SIZE:
-                _ANALYSED.clear()
-            for text, doc, norm in zip(missing, docs, normalised):
-                _ANALYSED[(self.spacy_model, text)] = analyse_doc(doc, norm)
-        return [_ANALYSED[(self.spacy_model, t)] for t in texts]
+            found.update(self._analyse(missing))
+            with _CACHE_LOCK:
+                if len(_ANALYSED) + len(missing) > ANALYSIS_CACHE_SIZE:
+                    _ANALYSED.clear()
+                for text in missing[:ANALYSIS_CACHE_SIZE]:
+                    _ANALYSED[(self.spacy_model, text)] = found[text]
+        return [found[t] for t in texts]
+
+    def _analyse(self, texts) -> dict:
+        nlp = load_spacy(self.spacy_model)
+        normalised = [normalise(text) for text in texts]
+        totals = [([], [], dict.fromkeys(CUE_NAMES, 0.0)) for _ in texts]
+        short = [i for i, n in enumerate(normalised) if len(n) <= CHUNK_CHARS]
+        for i, doc in zip(short, nlp.pipe((normalised[i] for i in short), batch_size=self.batch_size)):
+            _read_doc(doc, 0, *totals[i])
+        for i, norm in enumerate(normalised):
+            if len(norm) > CHUNK_CHARS:
+                pieces = list(chunks(norm, CHUNK_CHARS))
+                # Two pieces at a time keep memory flat whatever the text's length.
+                for (offset, _), doc in zip(pieces, nlp.pipe((p for _, p in pieces), batch_size=2)):
+                    _read_doc(doc, offset, *totals[i])
+        return {
+            text: AnalysedText(
+                normalised=norm,
+                surface=strip_accents(norm.lower()),
+                lemmas=tuple(lemmas),
+                lemma_starts=tuple(starts),
+                cues=cue_values(counts, norm),
+            )
+            for text, norm, (lemmas, starts, counts) in zip(texts, normalised, totals)
+        }
 
 
 # Cross-validation refits the same texts many times and spaCy is the slow step: analyses are
-# memoised per process, bounded so that scoring a large archive does not grow memory.
+# memoised per process, bounded so that scoring a large archive does not grow memory. A lock
+# keeps the cache whole when a server scores from several threads.
 ANALYSIS_CACHE_SIZE = 50_000
 _ANALYSED: dict = {}
+_CACHE_LOCK = Lock()
 
 
 def surfaces(analysed):
@@ -134,7 +208,7 @@ def surfaces(analysed):
 
 
 def lemma_strings(analysed):
-    return [a.lemmas for a in analysed]
+    return [" ".join(a.lemmas) for a in analysed]
 
 
 def cue_matrix(analysed):

@@ -20,11 +20,16 @@ from reseaumedia.artefact import write_atomic
 from reseaumedia.errors import ReseauMediaError
 
 from .corpus import (
-    SPLITS, CorpusError, balance_problems, duplicate_problems, load_corpus, near_duplicate_pairs, parse_record, read_jsonl,
+    NEAR_DUPLICATE_COSINE, SPLITS, CorpusError, balance_problems, duplicate_problems, load_corpus, near_duplicate_pairs, pair_problems,
+    parse_record, read_jsonl,
 )
 
 DEV_SHARE = 0.15
-FIELD_ORDER = ("id", "text", "label", "source", "platform", "sector", "register", "locale", "hard", "note", "batch")
+INTAKE_MARGIN = 0.03
+FIELD_ORDER = (
+    "id", "text", "label", "source", "platform", "sector", "register", "locale", "hard", "note", "batch",
+    "kinds", "pair", "pair_cue",
+)
 
 
 def _stable_key(record_id: str) -> str:
@@ -35,15 +40,21 @@ def assign_splits(batch, split=None) -> dict:
     """id -> split. Without `split`, DEV_SHARE of each (label, platform) stratum goes to dev."""
     if split:
         return {r.id: split for r in batch}
-    strata = defaultdict(list)
+    # A contrast pair is drawn as one unit, by its pair id, so that its two texts share a split.
+    units = defaultdict(list)
     for r in batch:
-        strata[(r.label, r.platform)].append(r)
+        units[r.pair or r.id].append(r)
+    strata = defaultdict(list)
+    for name, members in units.items():
+        first = members[0]
+        strata[("pair", first.pair_cue) if first.pair else (first.label, first.platform)].append(name)
     chosen = {}
-    for members in strata.values():
-        members.sort(key=lambda r: _stable_key(r.id))
-        n_dev = round(len(members) * DEV_SHARE)
-        for i, r in enumerate(members):
-            chosen[r.id] = "dev" if i < n_dev else "train"
+    for names in strata.values():
+        names.sort(key=_stable_key)
+        n_dev = round(len(names) * DEV_SHARE)
+        for i, name in enumerate(names):
+            for r in units[name]:
+                chosen[r.id] = "dev" if i < n_dev else "train"
     return chosen
 
 
@@ -64,7 +75,9 @@ def add_batch(batch_path, corpus_dir, split=None, source="authored", log=print) 
 
     existing = list(corpus.records)
     twins = defaultdict(set)
-    for a, b, _ in near_duplicate_pairs(existing + batch):
+    # A margin below the validation threshold: the IDF moves as texts come in, and a pair just
+    # under it at intake must not cross it once the batch is in.
+    for a, b, _ in near_duplicate_pairs(existing + batch, NEAR_DUPLICATE_COSINE - INTAKE_MARGIN):
         twins[a.id].add(b.id)
         twins[b.id].add(a.id)
     # A batch record goes when it nearly repeats a record already in, or kept earlier in the batch.
@@ -76,10 +89,14 @@ def add_batch(batch_path, corpus_dir, split=None, source="authored", log=print) 
         else:
             kept.append(record)
             present.add(record.id)
+    # A pair that lost one text is no pair: its other text goes too.
+    broken = {r.pair for r in dropped if r.pair}
+    dropped += [r for r in kept if r.pair in broken]
+    kept = [r for r in kept if r.pair not in broken]
     splits = assign_splits(kept, split)
     placed = [replace(r, split=splits[r.id]) for r in kept]
     # The whole corpus as it will be must validate before a byte is written.
-    problems = duplicate_problems(existing + placed) + balance_problems(existing + placed)
+    problems = duplicate_problems(existing + placed) + balance_problems(existing + placed) + pair_problems(existing + placed)
     if problems:
         raise CorpusError(problems)
 

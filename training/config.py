@@ -4,10 +4,12 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reseaumedia.classifier import ReseauMediaClassifier
 from reseaumedia.errors import InputError
 
 DEFAULT_CONFIG = Path(__file__).with_name("config.json")
-ESTIMATOR_PARAMS = {"spacy_model", "C", "cue_weight", "char_ngram_range", "word_ngram_range", "min_df"}
+# Whatever the estimator accepts, except its seed, which the config's own `seed` sets.
+ESTIMATOR_PARAMS = set(ReseauMediaClassifier().get_params()) - {"random_state"}
 
 
 @dataclass

@@ -35,7 +35,14 @@ RECORD_FIELDS = {
     "id": str, "text": str, "label": str, "source": str, "platform": str, "sector": str,
     "register": str, "locale": str, "hard": bool,
 }
-OPTIONAL_FIELDS = {"note": str, "batch": str}
+OPTIONAL_FIELDS = {"note": str, "batch": str, "kinds": list, "pair": str, "pair_cue": str}
+# Kinds of posts the corpus must cover (corpus/authored/WRITING_BRIEF_KINDS.md defines each).
+KINDS = (
+    "short", "humour", "hook_question", "org_wishes", "retweet", "thread", "agent_reply", "complaint",
+    "informal_job", "sponsor_thanks", "mixed_language", "many_hashtags", "spam", "export_noise", "long_text",
+)
+# The surface cue a contrast pair shares (its two texts have opposite labels).
+PAIR_CUES = ("question_mark", "second_person", "merci", "link", "mention", "lower_case", "double_exclamation")
 SPAN_FIELDS = {"id": str, "file": str, "start": int, "end": int, "text": str, "label": str}
 # Balance each split's labels within 45/55.
 BALANCE_RANGE = (0.45, 0.55)
@@ -59,6 +66,9 @@ class Example:
     hard: bool = False
     register: str = ""
     locale: str = ""
+    kinds: tuple = ()
+    pair: str | None = None
+    pair_cue: str | None = None
 
 
 @dataclass
@@ -200,10 +210,18 @@ def parse_record(obj, where, split, problems, seen_ids):
     if obj["id"] in seen_ids:
         problems.append(f"{where} : identifiant « {obj['id']} » déjà utilisé ({seen_ids[obj['id']]}).")
     seen_ids[obj["id"]] = where
+    kinds = obj.get("kinds", [])
+    for kind in kinds:
+        if kind not in KINDS:
+            problems.append(f"{where} : genre « {kind} » inconnu ; valeurs admises : {', '.join(KINDS)}.")
+    if ("pair" in obj) != ("pair_cue" in obj):
+        problems.append(f"{where} : « pair » et « pair_cue » vont ensemble ; donnez les deux ou aucun.")
+    elif "pair_cue" in obj:
+        _check_choice(obj, "pair_cue", PAIR_CUES, where, problems)
     return Example(
         obj["id"], obj["text"], obj["label"], obj["source"], split,
         obj.get("batch") or obj["id"].split("-")[0], obj["platform"], obj["sector"], obj["hard"],
-        obj["register"], obj["locale"],
+        obj["register"], obj["locale"], tuple(k for k in kinds if isinstance(k, str)), obj.get("pair"), obj.get("pair_cue"),
     )
 
 
@@ -229,7 +247,7 @@ def load_corpus(root) -> Corpus:
         path = root / "authored" / f"{split}.jsonl"
         if path.exists():
             records += load_records(path, split, problems, seen_ids)
-    problems += duplicate_problems(records) + balance_problems(records)
+    problems += duplicate_problems(records) + balance_problems(records) + pair_problems(records)
     if problems:
         raise CorpusError(problems)
     return Corpus(root, spans, records)
@@ -267,9 +285,33 @@ def near_duplicate_pairs(records, threshold=NEAR_DUPLICATE_COSINE):
     similarity = (matrix @ matrix.T).tocoo()
     pairs = []
     for i, j, score in zip(similarity.row, similarity.col, similarity.data):
-        if i < j and score >= threshold:
+        if i < j and score >= _threshold_for(records[i], records[j], threshold) and not _alike_by_design(records[i], records[j]):
             pairs.append((records[i], records[j], float(score)))
     return sorted(pairs, key=lambda p: (p[0].id, p[1].id))
+
+
+# Texts this short ("merci !", "trop hâte") resemble each other by nature; only exact repeats of
+# them are refused.
+NEAR_DUPLICATE_MIN_WORDS = 4
+
+
+# Two long French texts share most of their character n-grams (function words, endings) whatever
+# they say: from this many words on, only a much closer match is a near-duplicate.
+LONG_TEXT_WORDS = 150
+LONG_TEXT_COSINE = 0.8
+
+
+def _threshold_for(a, b, threshold):
+    if min(len(a.text.split()), len(b.text.split())) >= LONG_TEXT_WORDS:
+        return max(threshold, LONG_TEXT_COSINE - (NEAR_DUPLICATE_COSINE - threshold))
+    return threshold
+
+
+def _alike_by_design(a, b) -> bool:
+    """The two texts of a contrast pair share their cue on purpose; very short texts always look alike."""
+    if a.pair and a.pair == b.pair:
+        return True
+    return min(len(a.text.split()), len(b.text.split())) < NEAR_DUPLICATE_MIN_WORDS
 
 
 def balance_problems(records) -> list:
@@ -283,4 +325,24 @@ def balance_problems(records) -> list:
                 problems.append(
                     f"{split} : {share:.0%} de reseau, hors de l'équilibre {BALANCE_RANGE[0]:.0%}–{BALANCE_RANGE[1]:.0%}."
                 )
+    return problems
+
+
+def pair_problems(records) -> list:
+    """Each contrast pair: exactly two texts, opposite labels, one split, one cue."""
+    pairs = {}
+    for r in records:
+        if r.pair:
+            pairs.setdefault(r.pair, []).append(r)
+    problems = []
+    for name, members in sorted(pairs.items()):
+        ids = ", ".join(m.id for m in members)
+        if len(members) != 2:
+            problems.append(f"paire « {name} » : {len(members)} texte(s) ({ids}) au lieu de 2.")
+        elif members[0].label == members[1].label:
+            problems.append(f"paire « {name} » ({ids}) : les deux textes ont la même étiquette ; une paire les oppose.")
+        elif members[0].split != members[1].split:
+            problems.append(f"paire « {name} » ({ids}) : textes dans deux parties ({members[0].split}, {members[1].split}).")
+        elif members[0].pair_cue != members[1].pair_cue:
+            problems.append(f"paire « {name} » ({ids}) : indices différents ({members[0].pair_cue}, {members[1].pair_cue}).")
     return problems

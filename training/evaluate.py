@@ -1,12 +1,15 @@
-"""Metrics on held-out text: a split, or cross-validation grouped by source."""
+"""Metrics on held-out text: a split, grouped cross-validation, calibration and the incertain band."""
 
 from collections import defaultdict
 
+import numpy as np
 from sklearn.metrics import (
     accuracy_score, brier_score_loss, confusion_matrix, f1_score, log_loss, precision_recall_fscore_support,
 )
 
 from reseaumedia.classifier import LABELS
+
+POSITIVE = LABELS[1]  # "reseau": the class whose probability the estimator's second column gives
 
 
 def classification_metrics(y_true, y_pred) -> dict:
@@ -25,24 +28,109 @@ def classification_metrics(y_true, y_pred) -> dict:
     }
 
 
-def evaluate_on(estimator, examples) -> dict:
-    """Metrics of a fitted estimator on examples, with accuracy on the flagged hard cases.
+def reliability(truth, p_positive, bins=10) -> dict:
+    """Expected calibration error over `bins` equal-width bins of confidence, and the table.
 
-    Log loss and Brier score say how far the probabilities shown to users can be trusted.
+    Confidence is the probability of the predicted label; each bin compares its mean confidence
+    with the share of texts predicted right.
     """
-    proba = estimator.predict_proba([e.text for e in examples])
-    classes = list(estimator.classes_)
-    predicted = [classes[i] for i in proba.argmax(axis=1)]
+    truth = np.asarray([t == POSITIVE for t in truth])
+    p = np.asarray(p_positive, dtype=float)
+    predicted = p >= 0.5
+    confidence = np.where(predicted, p, 1 - p)
+    correct = predicted == truth
+    edges = np.linspace(0.5, 1.0, bins + 1)
+    table, ece = [], 0.0
+    for i, (low, high) in enumerate(zip(edges[:-1], edges[1:])):
+        inside = (confidence >= low) & ((confidence < high) if i < bins - 1 else (confidence <= high))
+        if not inside.any():
+            table.append({"bin": f"{low:.2f}-{high:.2f}", "n": 0})
+            continue
+        mean_confidence, accuracy = float(confidence[inside].mean()), float(correct[inside].mean())
+        ece += inside.mean() * abs(mean_confidence - accuracy)
+        table.append({"bin": f"{low:.2f}-{high:.2f}", "n": int(inside.sum()),
+                      "confidence": round(mean_confidence, 4), "accuracy": round(accuracy, 4)})
+    return {"ece": round(float(ece), 4), "bins": table}
+
+
+def band_report(truth, p_positive, margin) -> dict:
+    """Share of texts inside the incertain band, and the accuracy on those outside it."""
+    truth = np.asarray([t == POSITIVE for t in truth])
+    p = np.asarray(p_positive, dtype=float)
+    outside = np.abs(p - 0.5) >= margin
+    correct = (p >= 0.5) == truth
+    return {
+        "margin": margin,
+        "share_uncertain": round(float(1 - outside.mean()), 4),
+        "accuracy_outside": round(float(correct[outside].mean()), 4) if outside.any() else None,
+        "n_outside": int(outside.sum()),
+    }
+
+
+def bootstrap_interval(truth, predicted, metric, n=1000, seed=0):
+    """95 % percentile bootstrap interval of `metric(truth, predicted)` over resampled texts."""
+    truth, predicted = np.asarray(truth), np.asarray(predicted)
+    rng = np.random.default_rng(seed)
+    values = []
+    for _ in range(n):
+        idx = rng.integers(0, len(truth), len(truth))
+        values.append(metric(truth[idx], predicted[idx]))
+    low, high = np.percentile(values, [2.5, 97.5])
+    return [round(float(low), 4), round(float(high), 4)]
+
+
+def macro_f1(truth, predicted):
+    return f1_score(truth, predicted, labels=list(LABELS), average="macro", zero_division=0)
+
+
+def probability_metrics(examples, p_positive, margin=0.0) -> dict:
+    """Every metric of held-out probabilities of "reseau" for `examples`."""
     truth = [e.label for e in examples]
+    p = np.asarray(p_positive, dtype=float)
+    predicted = [POSITIVE if x >= 0.5 else LABELS[0] for x in p]
     metrics = classification_metrics(truth, predicted)
-    p_reseau = proba[:, classes.index("reseau")]
-    metrics["log_loss"] = round(float(log_loss(truth, proba, labels=classes)), 4)
-    metrics["brier"] = round(float(brier_score_loss([t == "reseau" for t in truth], p_reseau)), 4)
-    hard = [(e.label, p) for e, p in zip(examples, predicted) if e.hard]
+    metrics["accuracy_ci95"] = bootstrap_interval(truth, predicted, accuracy_score)
+    metrics["macro_f1_ci95"] = bootstrap_interval(truth, predicted, macro_f1)
+    clipped = np.clip(p, 1e-7, 1 - 1e-7)
+    metrics["log_loss"] = round(float(log_loss(truth, np.column_stack([1 - clipped, clipped]), labels=list(LABELS))), 4)
+    metrics["brier"] = round(float(brier_score_loss([t == POSITIVE for t in truth], p)), 4)
+    metrics["calibration"] = reliability(truth, p)
+    metrics["band"] = band_report(truth, p, margin)
+    hard = [(e.label, g) for e, g in zip(examples, predicted) if e.hard]
     if hard:
-        metrics["hard_accuracy"] = round(sum(t == p for t, p in hard) / len(hard), 4)
+        metrics["hard_accuracy"] = round(sum(t == g for t, g in hard) / len(hard), 4)
         metrics["hard_n"] = len(hard)
+    metrics.update(kind_metrics(examples, predicted))
     return metrics
+
+
+def kind_metrics(examples, predicted) -> dict:
+    """Accuracy per kind of post, and text and pair accuracy on the contrast pairs."""
+    per_kind = defaultdict(list)
+    pairs = defaultdict(list)
+    for e, guess in zip(examples, predicted):
+        for kind in e.kinds:
+            per_kind[kind].append(e.label == guess)
+        if e.pair:
+            pairs[e.pair].append(e.label == guess)
+    result = {}
+    if per_kind:
+        result["kinds"] = {k: {"n": len(v), "accuracy": round(sum(v) / len(v), 4)} for k, v in sorted(per_kind.items())}
+    complete = [v for v in pairs.values() if len(v) == 2]
+    if complete:
+        result["contrast_pairs"] = {
+            "pairs": len(complete),
+            "text_accuracy": round(sum(map(sum, complete)) / (2 * len(complete)), 4),
+            "pair_accuracy": round(sum(all(v) for v in complete) / len(complete), 4),
+        }
+    return result
+
+
+def evaluate_on(estimator, examples) -> dict:
+    """Metrics of a fitted estimator on examples (its own incertain band applied)."""
+    proba = estimator.predict_proba([e.text for e in examples])
+    p = proba[:, list(estimator.classes_).index(POSITIVE)]
+    return probability_metrics(examples, p, getattr(estimator, "uncertain_margin_", 0.0))
 
 
 def grouped_cross_validation(fit, examples, group_of) -> dict:
@@ -54,21 +142,26 @@ def grouped_cross_validation(fit, examples, group_of) -> dict:
     groups = defaultdict(list)
     for e in examples:
         groups[group_of(e)].append(e)
-    truth, predicted, per_group = [], [], {}
+    held, probabilities = [], []
     for name in sorted(groups):
-        held_out = groups[name]
         train = [e for e in examples if group_of(e) != name]
         if len({e.label for e in train}) < 2:
             continue
-        guesses = list(fit(train).predict([e.text for e in held_out]))
-        labels = [e.label for e in held_out]
-        truth += labels
-        predicted += guesses
-        per_group[name] = {
-            "n": len(held_out),
-            "accuracy": round(sum(t == p for t, p in zip(labels, guesses)) / len(held_out), 4),
-        }
-    metrics = classification_metrics(truth, predicted)
-    metrics["groups"] = per_group
-    metrics["macro_group_accuracy"] = round(sum(g["accuracy"] for g in per_group.values()) / len(per_group), 4)
+        model = fit(train)
+        held += groups[name]
+        probabilities += list(model.predict_proba([e.text for e in groups[name]])[:, list(model.classes_).index(POSITIVE)])
+    if not held:
+        return {"n": 0}
+    return pooled_with_groups(held, probabilities, group_of)
+
+
+def pooled_with_groups(examples, p_positive, group_of, margin=0.0) -> dict:
+    metrics = probability_metrics(examples, p_positive, margin)
+    per_group = defaultdict(list)
+    for e, p in zip(examples, p_positive):
+        per_group[group_of(e)].append((e.label == POSITIVE) == (p >= 0.5))
+    metrics["groups"] = {g: {"n": len(v), "accuracy": round(sum(v) / len(v), 4)} for g, v in sorted(per_group.items())}
+    metrics["macro_group_accuracy"] = round(
+        sum(g["accuracy"] for g in metrics["groups"].values()) / len(metrics["groups"]), 4
+    )
     return metrics

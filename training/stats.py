@@ -2,7 +2,7 @@
 
 from collections import Counter
 
-from .corpus import PLATFORMS, SECTORS, SPLITS, TEXT_LABELS
+from .corpus import KINDS, PAIR_CUES, PLATFORMS, SECTORS, SPLITS, TEXT_LABELS
 
 
 def _table(title, rows, columns):
@@ -35,6 +35,18 @@ def stats_table(corpus) -> str:
             counts["hard"] = sum(r.hard for r in chosen)
             rows.append((value, counts))
         parts += [_table(field, rows, [*TEXT_LABELS, "hard"]), ""]
+    kinds = []
+    for kind in KINDS:
+        chosen = [r for r in records if kind in r.kinds]
+        counts = Counter(f"{r.label}" for r in chosen)
+        counts.update(f"{r.split}" for r in chosen if r.split == "test")
+        kinds.append((kind, counts))
+    parts += [_table("genre", kinds, [*TEXT_LABELS, "test"]), ""]
+    cues = []
+    for cue in PAIR_CUES:
+        pairs = {(r.pair, r.split) for r in records if r.pair_cue == cue}
+        cues.append((cue, Counter(split for _, split in pairs)))
+    parts += [_table("paires contrastées (indice)", cues, list(SPLITS)), ""]
     triples = Counter((r.label, r.platform, r.sector) for r in records)
     parts.append("label x platform x sector (combinaisons présentes) :")
     parts += [f"  {label:<7} {plat:<14} {sector:<15} {n:>4}" for (label, plat, sector), n in sorted(triples.items())]
