@@ -146,13 +146,17 @@ class ReseauMediaClassifier(ClassifierMixin, BaseEstimator):
         if len(groups) != len(texts):
             raise InputError(f"{len(texts)} textes mais {len(groups)} groupes : il en faut autant.")
         if len(set(groups)) < 3:
-            raise InputError("la calibration demande au moins trois groupes (sources) distincts.")
+            # Too few sources to hold one out at a time (a small user corpus): five folds by position.
+            groups = [str(i % min(5, len(texts))) for i in range(len(texts))]
         # cross_val_predict would hand the folds integer-encoded labels; the estimator wants its
         # label names, so the leave-one-group-out loop is written out.
         weights = np.ones(len(texts)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
         texts_array, labels_array = np.array(texts, dtype=object), np.array(labels)
         scores = np.empty(len(texts))
         for fit_idx, held_idx in LeaveOneGroupOut().split(texts, labels, groups):
+            if len(set(labels_array[fit_idx])) < 2:
+                scores[held_idx] = 0.0  # nothing to learn from one label: no opinion
+                continue
             raw = clone(self).set_params(calibrate=False)
             raw.fit(list(texts_array[fit_idx]), list(labels_array[fit_idx]), sample_weight=weights[fit_idx])
             scores[held_idx] = raw.decision_function(list(texts_array[held_idx]))

@@ -127,3 +127,60 @@ def test_argument_in_a_non_utf8_terminal_is_reported_not_crashed_on(capsys):
     latin1_argument = "Merci à vous".encode("latin-1").decode("utf-8", "surrogateescape")
     assert main(["score", latin1_argument]) == 2
     assert "texte n° 1:1 : le contenu n'est pas en UTF-8" in capsys.readouterr().err
+
+
+def test_incertain_is_shown_with_its_lean_and_reason(capsys):
+    from reseaumedia.cli import main
+
+    assert main(["score", "🎉🎉🙏❤️"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("incertain (penche ") and "aucun mot à analyser" in out
+
+
+def test_json_carries_reasons_sentences_and_certainty(capsys):
+    import json
+
+    from reseaumedia.cli import main
+
+    assert main(["score", "--json", "Merci Julie pour ton aide ! Notre rapport est en ligne : https://exemple.fr/r"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {"label", "probabilities", "certain", "uncertain_reason", "language", "reasons", "sentences"} <= set(data)
+    assert data["reasons"] and {"side", "weight", "description", "text", "spans"} <= set(data["reasons"][0])
+    assert len(data["sentences"]) == 2
+
+
+def test_phrases_flag_prints_each_sentence(capsys):
+    from reseaumedia.cli import main
+
+    assert main(["score", "--phrases", "Notre rapport est en ligne. Merci Julie, tu viens jeudi ?"]) == 0
+    out = capsys.readouterr().out
+    assert "phrases :" in out and "« Notre rapport est en ligne. »" in out
+
+
+def test_words_are_coloured_on_a_terminal_only():
+    """Through a real pseudo-terminal: colours there, plain text when piped."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    text = "Merci Julie pour ton aide samedi ! Tu reviens jeudi ?"
+    command = [sys.executable, "-m", "reseaumedia", "score", text]
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"} | {"TERM": "xterm"}
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(command, stdout=follower, stderr=follower, env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    process.wait(timeout=120)
+    shown = b"".join(chunks).decode("utf-8")
+    assert "\x1b[1;32m" in shown and "raisons :" in shown
+    piped = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    assert "\x1b[" not in piped.stdout and "raisons :" in piped.stdout
