@@ -96,8 +96,9 @@ class Model:
         batch = check_texts([texts] if single else texts)
         if not batch:
             return []
-        analysed = self.estimator.pipeline_.named_steps["analyse"].transform(batch)
         proba = self._probabilities(batch)
+        # The explanations read the analyses the probabilities just cached; without them, no lookup.
+        analysed = self.estimator.pipeline_.named_steps["analyse"].transform(batch) if reasons else [None] * len(batch)
         spans = [self._sentence_spans(t) if sentences else [] for t in batch]
         pieces = [t[s:e] for t, text_spans in zip(batch, spans) for s, e in text_spans]
         piece_proba = iter(self._probabilities(pieces)) if pieces else iter(())

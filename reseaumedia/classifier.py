@@ -47,7 +47,7 @@ class ReseauMediaClassifier(ClassifierMixin, BaseEstimator):
 
     Fitted attributes: `classes_`, `pipeline_`, `calibrator_` (None without calibration),
     `uncertain_margin_` (half-width of the band; 0 without calibration), and with calibration
-    `oof_groups_`, `oof_proba_`: the out-of-fold probability of "reseau" for each training text,
+    `oof_proba_`: the out-of-fold probability of "reseau" for each training text,
     calibrated without its own group, for honest grouped evaluation.
     """
 
@@ -171,7 +171,7 @@ class ReseauMediaClassifier(ClassifierMixin, BaseEstimator):
             oof[inside] = fit_platt(scores[~inside], positive[~inside], weights[~inside]).predict_proba(
                 scores[inside].reshape(-1, 1)
             )[:, 1]
-        self.oof_groups_, self.oof_proba_ = names, oof
+        self.oof_proba_ = oof
         self.uncertain_margin_ = uncertain_margin(
             oof, positive, weights, self.target_accuracy, self.max_uncertain_share
         )

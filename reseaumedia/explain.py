@@ -67,8 +67,8 @@ class Reason:
     spans: tuple = ()
 
 
-def _words_with_original_spans(text: str, normalised: str):
-    """The \\S+ words of the normalised text and, for each, its span in the original text.
+def _original_spans(text: str, n_words: int):
+    """For each \\S+ word of the normalised text, its span in the original text.
 
     Normalising chunk by chunk gives the same words as normalising the whole text; when it does
     not (rare Unicode), the spans are left empty rather than wrong.
@@ -76,10 +76,7 @@ def _words_with_original_spans(text: str, normalised: str):
     spans = []
     for match in re.finditer(r"\S+", text):
         spans += [(match.start(), match.end())] * len(normalise(match.group()).split())
-    words = [(m.start(), m.group()) for m in re.finditer(r"\S+", normalised)]
-    if len(spans) != len(words):
-        spans = [None] * len(words)
-    return words, spans
+    return spans if len(spans) == n_words else [None] * n_words
 
 
 def contributions(estimator, analysed):
@@ -151,7 +148,7 @@ def contributions(estimator, analysed):
 def explain(estimator, analysed, text: str, top: int = 5):
     """The `top` strongest reasons on each side, strongest first, as Reason objects."""
     words, per_word, per_cue, _ = contributions(estimator, analysed)
-    _, original = _words_with_original_spans(text, analysed.normalised)
+    original = _original_spans(text, len(words))
     lemma_at = dict(zip(analysed.lemma_starts, analysed.lemmas))
     positive, negative = str(estimator.classes_[1]), str(estimator.classes_[0])
 

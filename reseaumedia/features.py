@@ -50,10 +50,14 @@ class AnalysedText:
     """
 
     normalised: str
-    surface: str
     lemmas: tuple
     lemma_starts: tuple
     cues: tuple
+
+    @property
+    def surface(self) -> str:
+        """What the character n-grams read: lower case, no accents."""
+        return strip_accents(self.normalised.lower())
 
 
 def _opens_with_verb_in_ez(tok) -> bool:
@@ -102,6 +106,10 @@ def _read_doc(doc, offset, lemmas, starts, counts):
         starts.append(start)
 
 
+DENSITY_WORDS = 25
+LENGTH_CAP = 200
+
+
 def cue_values(counts: dict, normalised: str) -> tuple:
     """Cue counts -> feature values that do not grow when a text is repeated.
 
@@ -117,10 +125,6 @@ def cue_values(counts: dict, normalised: str) -> tuple:
     values["fin_par_question"] = float(normalised.rstrip(" )😊🙂😉🙏👇").endswith("?"))
     values["longueur"] = float(np.log1p(min(words, LENGTH_CAP)))
     return tuple(values[name] for name in CUE_NAMES)
-
-
-DENSITY_WORDS = 25
-LENGTH_CAP = 200
 
 
 def chunks(text: str, size: int):
@@ -186,7 +190,6 @@ class SpacyAnalyser(BaseEstimator, TransformerMixin):
         return {
             text: AnalysedText(
                 normalised=norm,
-                surface=strip_accents(norm.lower()),
                 lemmas=tuple(lemmas),
                 lemma_starts=tuple(starts),
                 cues=cue_values(counts, norm),

@@ -37,10 +37,13 @@ LANGUAGE_NAMES_FR = {
 }
 
 
+def _without_links_and_handles(text: str) -> str:
+    return MENTION_RE.sub(" ", EMAIL_RE.sub(" ", URL_RE.sub(" ", text)))
+
+
 def words_of(text: str) -> list:
     """The letter words of a text, links, e-mails and @handles left out, lower case, no accents."""
-    bare = MENTION_RE.sub(" ", EMAIL_RE.sub(" ", URL_RE.sub(" ", text)))
-    return WORD_RE.findall(strip_accents(bare.lower()))
+    return WORD_RE.findall(strip_accents(_without_links_and_handles(text).lower()))
 
 
 @lru_cache(maxsize=1)
@@ -52,8 +55,7 @@ def _identifier():
 
 def detect_language(text: str):
     """(language code, probability) from py3langid, on the text without links and handles."""
-    bare = MENTION_RE.sub(" ", EMAIL_RE.sub(" ", URL_RE.sub(" ", text)))
-    language, probability = _identifier().classify(bare)
+    language, probability = _identifier().classify(_without_links_and_handles(text))
     return language, float(probability)
 
 

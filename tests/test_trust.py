@@ -1,11 +1,14 @@
 """Calibrated decisions, the incertain outcome, reasons, sentences, long and huge texts."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from reseaumedia import ReseauMediaClassifier, predict
 from reseaumedia.features import SpacyAnalyser, chunks
 
+ROOT_SEED = Path(__file__).resolve().parent.parent / "corpus" / "seed"
 FAITHFUL_TEXTS = [
     "Merci à toutes les bénévoles venues samedi, vous avez été géniales ! On se revoit jeudi ?",
     "Salut Marc, tu viens au souper de l'équipe vendredi ? Dis-moi vite que je réserve.",
@@ -132,7 +135,3 @@ def test_calibration_with_groups(slice_texts):
     assert np.allclose(proba.sum(axis=1), 1.0)
     assert 0.0 <= model.uncertain_margin_ < 0.5
 
-
-from pathlib import Path  # noqa: E402
-
-ROOT_SEED = Path(__file__).resolve().parent.parent / "corpus" / "seed"

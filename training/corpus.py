@@ -283,35 +283,35 @@ def near_duplicate_pairs(records, threshold=NEAR_DUPLICATE_COSINE):
         [surface_form(r.text) for r in records]
     )
     similarity = (matrix @ matrix.T).tocoo()
+    words = [len(r.text.split()) for r in records]
     pairs = []
     for i, j, score in zip(similarity.row, similarity.col, similarity.data):
-        if i < j and score >= _threshold_for(records[i], records[j], threshold) and not _alike_by_design(records[i], records[j]):
-            pairs.append((records[i], records[j], float(score)))
+        # The cheap test first: almost every entry of the product is far below any threshold.
+        if i < j and score >= threshold and score >= _threshold_for(words[i], words[j], threshold):
+            a, b = records[i], records[j]
+            # The two texts of a contrast pair share their cue on purpose.
+            if not (a.pair and a.pair == b.pair):
+                pairs.append((a, b, float(score)))
     return sorted(pairs, key=lambda p: (p[0].id, p[1].id))
 
 
 # Texts this short ("merci !", "trop hâte") resemble each other by nature; only exact repeats of
 # them are refused.
 NEAR_DUPLICATE_MIN_WORDS = 4
-
-
 # Two long French texts share most of their character n-grams (function words, endings) whatever
 # they say: from this many words on, only a much closer match is a near-duplicate.
 LONG_TEXT_WORDS = 150
 LONG_TEXT_COSINE = 0.8
 
 
-def _threshold_for(a, b, threshold):
-    if min(len(a.text.split()), len(b.text.split())) >= LONG_TEXT_WORDS:
+def _threshold_for(words_a, words_b, threshold):
+    """The cosine two texts of these lengths (in words) must reach to count as near-duplicates."""
+    shorter = min(words_a, words_b)
+    if shorter < NEAR_DUPLICATE_MIN_WORDS:
+        return float("inf")
+    if shorter >= LONG_TEXT_WORDS:
         return max(threshold, LONG_TEXT_COSINE - (NEAR_DUPLICATE_COSINE - threshold))
     return threshold
-
-
-def _alike_by_design(a, b) -> bool:
-    """The two texts of a contrast pair share their cue on purpose; very short texts always look alike."""
-    if a.pair and a.pair == b.pair:
-        return True
-    return min(len(a.text.split()), len(b.text.split())) < NEAR_DUPLICATE_MIN_WORDS
 
 
 def balance_problems(records) -> list:
