@@ -39,11 +39,13 @@ def _headline(prediction):
 # ANSI colours of the two sides, used only on a terminal that accepts them.
 COLOURS = {"reseau": "\033[1;32m", "media": "\033[1;35m"}
 RESET = "\033[0m"
+# A longer text is shown coloured up to here only.
+COLOURED_CHARS = 2000
 
 
 def _colour_text(text, reasons):
     """The text with each word named as a reason coloured by the side it pushes toward."""
-    marks = sorted((start, end, r.side) for r in reasons for start, end in r.spans)
+    marks = sorted((start, end, r.side) for r in reasons for start, end in r.spans if end <= len(text))
     out, position = [], 0
     for start, end, side in marks:
         if start < position:
@@ -60,7 +62,9 @@ def _show(prediction, text, colour=False, sentences=False, n_reasons=5):
         p = prediction.probabilities[label]
         lines.append(f"  {LABEL_NAMES_FR[label]:<7}{_bar(p)} {_percent(p):>8}")
     if colour and prediction.reasons:
-        lines.append("  " + _colour_text(_excerpt(text, 2000) if len(text) > 2000 else text, prediction.reasons).replace("\n", "\n  "))
+        # The spans point into the text as given: cut it, never reflow it.
+        shown = _colour_text(text[:COLOURED_CHARS], prediction.reasons) + ("…" if len(text) > COLOURED_CHARS else "")
+        lines.append("  " + shown.replace("\n", "\n  "))
     strongest = sorted(prediction.reasons, key=lambda r: -r.weight)[:n_reasons]
     if strongest:
         lines.append("raisons :")

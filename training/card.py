@@ -5,8 +5,8 @@ def _pct(x):
     return "—" if x is None else f"{100 * x:.1f} %"
 
 
-def _ci(values):
-    return f"[{_pct(values[0])} ; {_pct(values[1])}]" if values else ""
+def _ci(values, show=_pct):
+    return f"[{show(values[0])} ; {show(values[1])}]" if values else ""
 
 
 def _metric_rows(metrics):
@@ -26,7 +26,7 @@ def _metric_rows(metrics):
         band = m.get("band", {})
         rows.append(
             f"| {name} | {m['n']} | {_pct(m['accuracy'])} {_ci(m.get('accuracy_ci95'))} "
-            f"| {m['macro_f1']:.3f} {_ci(m.get('macro_f1_ci95')).replace(' %', '')} "
+            f"| {m['macro_f1']:.3f} {_ci(m.get('macro_f1_ci95'), lambda x: f'{x:.3f}')} "
             f"| {m.get('calibration', {}).get('ece', '—')} | {_pct(band.get('share_uncertain'))} "
             f"| {_pct(band.get('accuracy_outside'))} |"
         )
@@ -58,7 +58,9 @@ def model_card(meta: dict) -> str:
         "is a bare greeting, or is not French.",
         "",
         "## Data",
-        f"- train {c['train']} (seed-article sentences included), dev {c['dev']}, test {c['test']}; corpus SHA-256 `{c['sha256'][:16]}…`.",
+        f"- train {c['train']}, dev {c['dev']}, test {c['test']}; corpus SHA-256 `{c['sha256'][:16]}…`.",
+        f"- Seed-article sentences: weight {meta['config']['seed_sentence_weight']} in training (0: left out; they are"
+        " labelled by what they describe, which teaches topic rather than orientation).",
         "- Texts written by independent writing passes; the test passes never saw a training text.",
         f"- Parameters: {', '.join(f'{k}={v}' for k, v in sorted(meta['params'].items()))}; seed {meta['seed']}.",
         "",
