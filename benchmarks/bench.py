@@ -5,7 +5,8 @@
 
 Measures: cold `cli.py score` wall time (new process: imports, spaCy load, model load) beside the
 floor of a process that only loads spaCy, model load time, single-text latency and batch
-throughput with a warm model, peak resident memory. Medians of 3 cold runs.
+throughput with a warm model (with reasons and sentence scores, and labels only on distinct
+texts), peak resident memory. Medians of 3 cold runs.
 """
 
 import argparse
@@ -55,13 +56,19 @@ def warm_measures():
         latencies.append(time.perf_counter() - start)
     batch = [t + "  " for t in texts] * 3
     start = time.perf_counter()
-    model.predict(batch)
+    model.predict(batch)  # with reasons and sentence scores, as `score --json` gives them
     throughput = len(batch) / (time.perf_counter() - start)
+    # Labels and probabilities only (`reasons=False, sentences=False`), on distinct texts.
+    distinct = [f"{t} ({i})" for i, t in enumerate(texts)]
+    start = time.perf_counter()
+    model.predict(distinct, reasons=False, sentences=False)
+    labels_only = len(distinct) / (time.perf_counter() - start)
     return {
         "import_and_spacy_load_s": spacy_load,
         "model_load_s": model_load,
         "single_text_median_ms": statistics.median(latencies) * 1000,
         "batch_texts_per_s": throughput,
+        "batch_labels_only_texts_per_s": labels_only,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 

@@ -103,17 +103,19 @@ def contributions(estimator, analysed):
     transformer, block_coef = blocks["lemmes"]
     vectorizer = transformer.steps[-1][1]
     row = transformer.transform([analysed]).tocsr()
-    names = vectorizer.get_feature_names_out()
+    values = dict(zip(row.indices, row.data))
+    # From the text's own n-grams to the vocabulary, never the other way: listing the feature
+    # names of a fitted vectorizer costs more than the whole prediction.
     positions = defaultdict(list)
     lemmas = analysed.lemmas
     for n in range(vectorizer.ngram_range[0], vectorizer.ngram_range[1] + 1):
         for i in range(len(lemmas) - n + 1):
             positions[" ".join(lemmas[i : i + n])].append(range(i, i + n))
-    for j, value in zip(row.indices, row.data):
-        places = positions.get(names[j])
-        if not places:
+    for gram, places in positions.items():
+        j = vectorizer.vocabulary_.get(gram)
+        if j is None or j not in values:
             continue
-        share = block_coef[j] * value / (len(places) * len(places[0]))
+        share = block_coef[j] * values[j] / (len(places) * len(places[0]))
         for tokens in places:
             for i in tokens:
                 per_word[word_of(analysed.lemma_starts[i])] += share
