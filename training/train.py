@@ -3,7 +3,7 @@
 Declared inputs: `corpus/` and `training/config.json`. Declared output: a model folder
 (`model.joblib`, `meta.json`, `MODEL_CARD.md`). Test texts are only ever predicted, never used to
 choose anything; the calibration and the incertain band come from out-of-fold predictions on
-train + dev, grouped by writing pass and seed article.
+train + dev, grouped by writing pass (and by seed article when the seed sentences are trained on).
 """
 
 import itertools
@@ -32,7 +32,7 @@ FAMILIES = {"lemmes": "lemma_weight", "caracteres": "char_weight", "indices": "c
 
 
 def fitter(config: TrainingConfig, params: dict, calibrate=False):
-    """A function examples -> fitted estimator, with seed sentences down-weighted.
+    """A function examples -> fitted estimator, seed sentences weighted by the config.
 
     With `calibrate`, the estimator also calibrates on out-of-fold scores grouped by source.
     """
@@ -105,12 +105,8 @@ def errors_of(estimator, examples, limit=12) -> list:
             for _, e, p in wrong[:limit]]
 
 
-def run(corpus_dir=DEFAULT_CORPUS, output_dir=DEFAULT_OUTPUT, config_path=DEFAULT_CONFIG, log=print,
-        full=True) -> dict:
-    """Train the model from `corpus_dir` into `output_dir`; returns the meta written beside it.
-
-    `full=False` skips the costly extra evaluations (leave-one-platform-out, ablation).
-    """
+def run(corpus_dir=DEFAULT_CORPUS, output_dir=DEFAULT_OUTPUT, config_path=DEFAULT_CONFIG, log=print) -> dict:
+    """Train the model from `corpus_dir` into `output_dir`; returns the meta written beside it."""
     config = TrainingConfig.read(config_path)
     log("1/4 validation du corpus…")
     corpus = load_corpus(corpus_dir)
@@ -138,9 +134,9 @@ def run(corpus_dir=DEFAULT_CORPUS, output_dir=DEFAULT_OUTPUT, config_path=DEFAUL
         development, list(final.oof_proba_), lambda e: e.group, final.uncertain_margin_
     )
     authored = [e for e in development if e.source != "seed"]
-    if full and len({e.platform for e in authored}) > 1:
+    if len({e.platform for e in authored}) > 1:
         metrics["leave_one_platform_out"] = grouped_cross_validation(fit, authored, lambda e: e.platform)
-    if full and test:
+    if test:
         metrics["ablation"] = ablation(config, params, development, test, log)
     metrics["shortcuts"] = shortcut_report(authored, test, config.seed)
     metrics["seed_articles_whole"] = seed_articles(final, corpus)
