@@ -7,6 +7,7 @@ from threading import Lock
 from .artefact import default_model_dir, load_estimator
 from .classifier import LABELS, check_texts
 from .errors import InputError
+from .home import Registry, home_dir
 from .explain import Reason, explain
 from .judge import LANGUAGE_NAMES_FR, REASONS_FR, unjudgeable
 from .sentences import sentence_spans
@@ -14,6 +15,7 @@ from .sentences import sentence_spans
 # What users read: the labels with their accents.
 LABEL_NAMES_FR = {"reseau": "réseau", "media": "média"}
 assert set(LABEL_NAMES_FR) == set(LABELS)
+MODEL_SOURCES_FR = {"shipped": "modèle livré", "user": "modèle actif de l'utilisateur", "path": "dossier indiqué"}
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class Prediction:
     `label` is always the more probable of "reseau" and "media". `certain` is False when the
     model should not be trusted on this text; `uncertain_reason` then says why: "near_half"
     (probability inside the model's incertain band), "no_words", "bare_greeting", "not_french".
+    `model_source` says which model answered: "shipped" (with the package), "user" (the user's
+    active model, see `reseaumedia.home`) or "path" (a folder given explicitly).
     `reasons` are the strongest exact contributions on each side; `sentences` score each
     sentence on its own (empty when the text has a single sentence or they were not asked for).
     """
@@ -41,6 +45,7 @@ class Prediction:
     label: str
     probabilities: dict
     model_version: str
+    model_source: str = "shipped"
     certain: bool = True
     uncertain_reason: str | None = None
     language: str | None = "fr"
@@ -50,6 +55,10 @@ class Prediction:
     @property
     def label_fr(self) -> str:
         return LABEL_NAMES_FR[self.label]
+
+    @property
+    def model_source_fr(self) -> str:
+        return MODEL_SOURCES_FR[self.model_source]
 
     @property
     def confidence(self) -> float:
@@ -67,16 +76,18 @@ class Prediction:
     def to_dict(self) -> dict:
         data = asdict(self)
         data["uncertain_reason_fr"] = self.uncertain_reason_fr
+        data["model_source_fr"] = self.model_source_fr
         return data
 
 
 class Model:
     """A trained estimator with its metadata; `predict` takes one text or a list of texts."""
 
-    def __init__(self, estimator, meta: dict, path=None):
+    def __init__(self, estimator, meta: dict, path=None, source="path"):
         self.estimator = estimator
         self.meta = meta
         self.path = Path(path) if path is not None else None
+        self.source = source
 
     @property
     def version(self) -> str:
@@ -117,6 +128,7 @@ class Model:
                     label=best,
                     probabilities=probabilities,
                     model_version=self.version,
+                    model_source=self.source,
                     certain=reason is None,
                     uncertain_reason=reason,
                     language=language,
@@ -140,11 +152,31 @@ class Model:
         return f"Model(version={self.version!r}, path={str(self.path)!r})"
 
 
-def load(path=None) -> Model:
-    """Load a model folder (`model.joblib` + `meta.json`); the shipped default when `path` is None."""
-    directory = Path(path) if path is not None else default_model_dir()
+def resolve(path=None, home=None) -> tuple:
+    """(folder, source) of the model to use: `path`, else the user's active model, else the shipped one."""
+    if path is not None:
+        return Path(path), "path"
+    active = Registry(home_dir(home)).active_dir()
+    if active is not None:
+        return active, "user"
+    return default_model_dir(), "shipped"
+
+
+def load(path=None, *, home=None) -> Model:
+    """Load a model folder (`model.joblib` + `meta.json`).
+
+    Without `path`: the user's active model if there is one (see `reseaumedia.home`), else the
+    model shipped with the package. `Model.source` and every Prediction say which one answered.
+    """
+    directory, source = resolve(path, home)
     estimator, meta = load_estimator(directory)
-    return Model(estimator, meta, directory)
+    return Model(estimator, meta, directory, source)
+
+
+def shipped() -> Model:
+    """The model shipped with the package, whatever the user's active model."""
+    estimator, meta = load_estimator(default_model_dir())
+    return Model(estimator, meta, default_model_dir(), "shipped")
 
 
 _default = None
@@ -152,7 +184,7 @@ _default_lock = Lock()
 
 
 def default_model() -> Model:
-    """The shipped model, loaded once per process."""
+    """The model `load()` picks (the user's active one, else the shipped one), loaded once per process."""
     global _default
     with _default_lock:
         if _default is None:

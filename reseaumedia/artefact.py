@@ -24,11 +24,8 @@ PREVIOUS_DIR = "previous"
 
 
 def default_model_dir() -> Path:
-    """The shipped model: package data when installed, the repository's `model/` in a checkout."""
-    installed = Path(__file__).parent / "default_model"
-    if (installed / MODEL_FILE).exists():
-        return installed
-    return Path(__file__).resolve().parent.parent / "model"
+    """The shipped model: package data when installed; in a checkout, a link to the top-level `model/`."""
+    return Path(__file__).parent / "default_model"
 
 
 def sha256_file(path: Path) -> str:

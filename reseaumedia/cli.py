@@ -9,8 +9,10 @@ import warnings
 from pathlib import Path
 
 from . import load, predict
-from .api import LABEL_NAMES_FR
+from .api import LABEL_NAMES_FR, MODEL_SOURCES_FR
+from .artefact import default_model_dir, read_meta
 from .errors import ReseauMediaError
+from .home import Registry, home_dir
 from .inputs import BATCH_SUFFIXES, read_bytes, read_rows, single_text
 
 
@@ -93,7 +95,7 @@ def _excerpt(text, width=60):
 def cmd_score(args):
     if args.file and args.texts:
         raise ReseauMediaError("donnez soit des textes, soit --file, pas les deux.")
-    model = load(args.model) if args.model else None
+    model = load(args.model, home=args.home)
     if args.file and Path(args.file).suffix.lower() in BATCH_SUFFIXES:
         rows = read_rows(args.file, args.column)
         # Reasons and sentences only where they are printed: the JSON lines.
@@ -119,31 +121,209 @@ def cmd_score(args):
     for text, p in zip(texts, predictions):
         print(json.dumps(p.to_dict(), ensure_ascii=False) if args.json else _show(p, text, colour, args.phrases))
     if not args.json:
-        print(f"modèle {predictions[0].model_version}")
+        print(_model_line(model))
     return 0
 
 
-def _training():
-    """The training package lives in the project checkout beside corpus/, not in the wheel."""
-    try:
-        return importlib.import_module("training.train")
-    except ModuleNotFoundError:
-        cwd = Path.cwd()
-        if (cwd / "training" / "train.py").exists():
-            sys.path.insert(0, str(cwd))
-            return importlib.import_module("training.train")
-        raise ReseauMediaError(
-            "les commandes train, evaluate et corpus se lancent depuis une copie du projet "
-            "(dossiers corpus/ et training/) : placez-vous à sa racine et relancez la commande."
-        ) from None
+def _model_line(model):
+    return f"modèle {model.version} ({MODEL_SOURCES_FR[model.source]}, {model.path})"
+
+
+def _training(name="train"):
+    """The training modules ship inside the package; imported only by the commands that train."""
+    return importlib.import_module(f"reseaumedia.training.{name}")
+
+
+def _log(message):
+    print(message, file=sys.stderr)
 
 
 def cmd_train(args):
     train = _training()
-    meta = train.run(args.corpus or train.DEFAULT_CORPUS, args.output or train.DEFAULT_OUTPUT,
-                     args.config or train.DEFAULT_CONFIG, log=lambda m: print(m, file=sys.stderr))
+    if args.add or args.user or not train.IN_CHECKOUT or args.home:
+        return _train_user(args)
+    if args.dry_run or args.force or args.skip_invalid:
+        raise ReseauMediaError("--essai, --forcer et --ignorer-invalides vont avec --add FICHIER.")
+    home = home_dir()
+    retrain = _training("retrain")
+    with retrain.training_lock(home):
+        meta = train.run(args.corpus or train.DEFAULT_CORPUS, args.output or train.DEFAULT_OUTPUT,
+                         args.config or train.DEFAULT_CONFIG, log=_log)
     print(f"modèle {meta['version']} enregistré dans {args.output or train.DEFAULT_OUTPUT}")
     _print_metrics(meta["metrics"])
+    return 0
+
+
+def _print_intake(intake):
+    labels = intake.labels
+    print(f"{intake.path} : {len(intake.accepted)} ligne(s) acceptée(s) (réseau {labels['reseau']}, "
+          f"média {labels['media']}), {len(intake.rejects)} refusée(s) ; lot « {intake.batch} »")
+    if intake.ignored_columns:
+        print(f"  colonnes non utilisées : {', '.join(intake.ignored_columns)}")
+
+
+def _train_user(args):
+    intake_mod, retrain = _training("intake"), _training("retrain")
+    train = _training()
+    home = home_dir(args.home)
+    registry = Registry(home)
+    with retrain.training_lock(home):
+        intake = None
+        if args.add:
+            corpus = _training("corpus").load_corpus(args.corpus or train.DEFAULT_CORPUS)
+            existing = corpus.records + [e for part in retrain.user_examples(registry, {}) for e in part]
+            intake = intake_mod.read_user_file(args.add, existing)
+            _print_intake(intake)
+            if intake.rejects and not args.skip_invalid:
+                shown = [f"  {intake.path}:{r.line} : {r.reason}" for r in intake.rejects[:30]]
+                more = f"\n  … et {len(intake.rejects) - 30} autre(s)" if len(intake.rejects) > 30 else ""
+                raise ReseauMediaError(
+                    f"{len(intake.rejects)} ligne(s) refusée(s), rien n'a été ajouté :\n" + "\n".join(shown) + more
+                    + "\nCorrigez-les, ou relancez avec --ignorer-invalides pour les écrire à part et ajouter le reste."
+                )
+            if not intake.accepted:
+                raise ReseauMediaError(f"{intake.path} : aucune ligne acceptée, rien n'a été ajouté.")
+        if args.dry_run:
+            print("essai : rien n'a été écrit ni entraîné." + (
+                f" Avec --add, le lot « {intake.batch} » ({len(intake.accepted)} textes) rejoindrait "
+                f"vos données dans {registry.data}, puis un modèle serait entraîné." if intake else ""))
+            return 0
+        if intake is not None:
+            if intake.rejects:
+                print(f"  lignes refusées écrites dans {intake_mod.write_rejects(intake)}")
+            print(f"  lot enregistré : {retrain.store_batch(registry, intake)}")
+        result = retrain.retrain(home, corpus_dir=args.corpus or train.DEFAULT_CORPUS,
+                                 config_path=args.config or train.DEFAULT_CONFIG,
+                                 full=args.full, force=args.force, log=_log)
+    _print_comparison(result)
+    return 0 if result["activated"] else 3
+
+
+def _score_cell(m):
+    # A measured share, not a model's promise: 100 % is a possible value here.
+    return f"F1 macro {m['macro_f1']:.3f}, exactitude {m['accuracy'] * 100:.1f} %".replace(".", ",")
+
+
+def _print_comparison(result):
+    print(f"modèle {result['version']} enregistré dans {result['path']}")
+    for key, name in (("test", "test du projet"), ("user_heldout", "vos textes mis de côté")):
+        if key in result["after"]:
+            before, after = result["before"][key], result["after"][key]
+            print(f"  {name} (n={after['n']}) : avant {_score_cell(before)} → après {_score_cell(after)}")
+    if result["activated"]:
+        print(f"modèle activé ; le précédent ({result['previous']}) reste disponible : « reseaumedia models rollback ».")
+    else:
+        print(f"modèle NON activé : son F1 macro sur le test baisse de {result['drop'] * 100:.1f} point(s) "
+              f"(plus de {_training('retrain').ACTIVATION_TOLERANCE * 100:.0f}). Le modèle en usage ({result['previous_version']}) reste actif. "
+              f"Pour l'activer quand même : « reseaumedia models use {result['version']} », ou relancez avec --forcer.")
+
+
+def cmd_models(args):
+    registry = Registry(home_dir(args.home))
+    if args.models_command == "list":
+        active = registry.active
+        shipped_version = read_meta(default_model_dir()).get("version", "?")
+        marker = lambda on: "*" if on else " "  # noqa: E731
+        print(f"{marker(active is None)} {shipped_version:<22} modèle livré{'':<12} {default_model_dir()}")
+        for entry in registry.entries():
+            test = entry.meta.get("metrics", {}).get("test", {})
+            f1 = f"F1 test {test['macro_f1']:.3f}".replace(".", ",") if test else "F1 test ?"
+            print(f"{marker(entry.version == active)} {entry.version:<22} {entry.meta.get('created', '?')[:19]:<24} {f1}")
+        for leftover in registry.leftovers():
+            print(f"  (entraînement inachevé, jamais activé : {leftover} ; vous pouvez supprimer ce dossier)")
+        print("* : modèle en usage")
+    elif args.models_command == "use":
+        before = registry.use(args.version)
+        print(f"modèle en usage : {registry.active or 'livré'} (avant : {before or 'livré'})")
+    elif args.models_command == "rollback":
+        now = registry.rollback()
+        print(f"retour au modèle précédent : {now or 'livré'}")
+    return 0
+
+
+def cmd_data(args):
+    retrain = _training("retrain")
+    home = home_dir(args.home)
+    registry = Registry(home)
+    if args.data_command == "list":
+        found = retrain.batches(registry)
+        if not found:
+            print(f"aucun lot dans {registry.data}. Ajoutez-en avec « reseaumedia train --add FICHIER ».")
+        for name, p in found:
+            labels = p.get("labels", {})
+            print(f"{name:<30} {p.get('rows', '?'):>6} textes (réseau {labels.get('reseau', '?')}, média {labels.get('media', '?')})"
+                  f"  ajouté le {p.get('added', '?')[:19]}  depuis {p.get('file', '?')}")
+        return 0
+    with retrain.training_lock(home):
+        moved = retrain.remove_batch(registry, args.batch)
+        print(f"lot « {args.batch} » retiré de l'entraînement, conservé dans {moved}")
+        if args.no_retrain:
+            print("aucun réentraînement : lancez « reseaumedia train » pour un modèle sans ce lot.")
+            return 0
+        train = _training()
+        result = retrain.retrain(home, corpus_dir=train.DEFAULT_CORPUS, config_path=train.DEFAULT_CONFIG,
+                                 full=False, force=args.force, log=_log)
+    _print_comparison(result)
+    return 0 if result["activated"] else 3
+
+
+def _read_key(prompt):
+    """One key from the terminal without Enter; a line from a pipe."""
+    print(prompt, end="", flush=True)
+    if not sys.stdin.isatty():
+        line = sys.stdin.readline()
+        if not line:
+            raise EOFError
+        return line.strip().lower()[:1]
+    import termios
+    import tty
+
+    fd = sys.stdin.fileno()
+    saved = termios.tcgetattr(fd)
+    try:
+        tty.setcbreak(fd)
+        key = sys.stdin.read(1)
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+    if key == "\x03":
+        raise KeyboardInterrupt
+    print(key)
+    return key.lower()
+
+
+def cmd_label(args):
+    from .labelling import Session
+
+    model = load(args.model, home=args.home)
+    try:
+        session = Session(args.file, model, args.output, args.column)
+    except ValueError as exc:
+        raise ReseauMediaError(str(exc)) from None
+    total = len(session.queue)
+    print(f"{total} texte(s) à étiqueter, les moins sûrs d'abord ; réponses dans {session.output}")
+    print("touches : r = réseau, m = média, s = passer, q = quitter")
+    colour = _use_colour(sys.stdout)
+    try:
+        for n, row in enumerate(session.queue, 1):
+            p = session.explain(row)
+            print(f"\n[{n}/{total}] ligne {row.line}")
+            print(_show(p, row.text, colour, n_reasons=3))
+            while True:
+                try:
+                    key = _read_key("votre étiquette (r/m/s/q) : ")
+                except EOFError:
+                    key = "q"
+                if key in ("r", "m", "s", "q"):
+                    break
+                print("touche inconnue : r, m, s ou q.")
+            if key == "q":
+                break
+            session.answer(row, key)
+    except KeyboardInterrupt:
+        print(f"\ninterrompu ; {session.answered} réponse(s) enregistrée(s) dans {session.output}, rien n'est perdu.")
+        return 130
+    print(f"{session.answered} réponse(s) dans {session.output}. "
+          f"Pour entraîner avec : « reseaumedia train --add {session.output} ».")
     return 0
 
 
@@ -169,10 +349,10 @@ def _print_metrics(metrics):
 
 def cmd_evaluate(args):
     train = _training()
-    from training.corpus import load_corpus
-    from training.evaluate import evaluate_on
+    load_corpus = _training("corpus").load_corpus
+    evaluate_on = _training("evaluate").evaluate_on
 
-    model = load(args.model) if args.model else load()
+    model = load(args.model, home=args.home)
     corpus = load_corpus(args.corpus or train.DEFAULT_CORPUS)
     examples = corpus.seed_examples() if args.split == "seed" else corpus.examples(args.split)
     if not examples:
@@ -181,20 +361,25 @@ def cmd_evaluate(args):
     if args.json:
         print(json.dumps(metrics, ensure_ascii=False, indent=2))
     else:
-        print(f"modèle {model.version}")
+        print(_model_line(model))
         print(_metric_line(args.split, metrics))
     return 0
 
 
 def cmd_corpus_check(args):
     train = _training()
-    from training.corpus import load_corpus
-    from training.stats import stats_table
+    load_corpus = _training("corpus").load_corpus
+    stats_table = _training("stats").stats_table
 
     corpus = load_corpus(args.corpus or train.DEFAULT_CORPUS)
     print(stats_table(corpus))
     print("corpus valide.")
     return 0
+
+
+def _with_home(parser):
+    parser.add_argument("--home", help="dossier de vos données et modèles (défaut : $RESEAUMEDIA_HOME, sinon le dossier utilisateur)")
+    return parser
 
 
 def build_parser():
@@ -211,19 +396,60 @@ def build_parser():
     score.add_argument("--json", action="store_true", help="sortie JSON (une ligne par texte, raisons et phrases comprises)")
     score.add_argument("--phrases", action="store_true", help="afficher aussi l'orientation de chaque phrase")
     score.add_argument("--model", "--modele", help="dossier d'un autre modèle")
+    _with_home(score)
     score.set_defaults(func=cmd_score)
 
-    train = sub.add_parser("train", help="entraîner le modèle sur le corpus")
-    train.add_argument("--corpus", help="dossier du corpus (défaut : corpus/)")
-    train.add_argument("--output", "--sortie", help="dossier du modèle (défaut : model/)")
-    train.add_argument("--config", help="configuration (défaut : training/config.json)")
+    train = sub.add_parser(
+        "train", help="entraîner un modèle",
+        description="Dans une copie du projet : entraîne le modèle livré (model/). Avec --add, --utilisateur, "
+                    "ou depuis une installation : entraîne sur le corpus du projet et vos lots, dans votre dossier.")
+    train.add_argument("--add", "--ajouter", metavar="FICHIER", help="ajouter vos textes étiquetés (.csv, .tsv, .jsonl ; colonnes text et label)")
+    train.add_argument("--skip-invalid", "--ignorer-invalides", action="store_true",
+                       help="ajouter les lignes valides et écrire les autres, avec leur raison, à côté du fichier")
+    train.add_argument("--dry-run", "--essai", action="store_true", help="montrer ce qui changerait, sans rien écrire")
+    train.add_argument("--force", "--forcer", action="store_true", help="activer le nouveau modèle même si le test baisse")
+    train.add_argument("--full", "--complet", action="store_true",
+                       help="recherche des paramètres et calibration une source à la fois (plus lent)")
+    train.add_argument("--user", "--utilisateur", action="store_true", help="dans une copie du projet : entraîner votre modèle, pas model/")
+    train.add_argument("--corpus", help="dossier du corpus (défaut : celui du projet)")
+    train.add_argument("--output", "--sortie", help="dossier du modèle du projet (défaut : model/)")
+    train.add_argument("--config", help="configuration (défaut : celle du projet)")
+    _with_home(train)
     train.set_defaults(func=cmd_train)
+
+    models = sub.add_parser("models", help="vos modèles : lister, choisir, revenir au précédent")
+    models_sub = models.add_subparsers(dest="models_command", required=True, metavar="ACTION")
+    _with_home(models_sub.add_parser("list", help="lister les modèles (* : en usage)"))
+    use = models_sub.add_parser("use", help="utiliser un modèle (« livré » : celui du paquet)")
+    use.add_argument("version")
+    _with_home(use)
+    _with_home(models_sub.add_parser("rollback", help="revenir au modèle en usage avant le modèle actuel"))
+    models.set_defaults(func=cmd_models)
+
+    data = sub.add_parser("data", help="vos lots de textes étiquetés")
+    data_sub = data.add_subparsers(dest="data_command", required=True, metavar="ACTION")
+    _with_home(data_sub.add_parser("list", help="lister vos lots"))
+    remove = data_sub.add_parser("remove", help="retirer un lot de l'entraînement (il est conservé), puis réentraîner")
+    remove.add_argument("batch", metavar="LOT")
+    remove.add_argument("--no-retrain", "--sans-reentrainement", action="store_true", help="ne pas réentraîner")
+    remove.add_argument("--force", "--forcer", action="store_true", help="activer le nouveau modèle même si le test baisse")
+    _with_home(remove)
+    data.set_defaults(func=cmd_data)
+
+    label = sub.add_parser("label", help="étiqueter vos textes, les moins sûrs d'abord (r/m/s/q)")
+    label.add_argument("file", metavar="FICHIER", help="textes à étiqueter (.csv ou .jsonl)")
+    label.add_argument("--output", "--sortie", help="fichier des réponses (défaut : FICHIER.etiquettes.jsonl)")
+    label.add_argument("--column", "--colonne", default="text", help="colonne ou champ du texte (défaut : text)")
+    label.add_argument("--model", "--modele", help="dossier d'un autre modèle")
+    _with_home(label)
+    label.set_defaults(func=cmd_label)
 
     evaluate = sub.add_parser("evaluate", help="mesurer un modèle sur une partie du corpus")
     evaluate.add_argument("--split", default="test", choices=["train", "dev", "test", "seed"])
     evaluate.add_argument("--corpus", help="dossier du corpus (défaut : corpus/)")
     evaluate.add_argument("--model", "--modele", help="dossier du modèle (défaut : le modèle livré)")
     evaluate.add_argument("--json", action="store_true", help="sortie JSON")
+    _with_home(evaluate)
     evaluate.set_defaults(func=cmd_evaluate)
 
     corpus = sub.add_parser("corpus", help="outils du corpus")

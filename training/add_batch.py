@@ -19,6 +19,7 @@ from pathlib import Path
 from reseaumedia.artefact import write_atomic
 from reseaumedia.errors import ReseauMediaError
 
+from .train import DEFAULT_CORPUS
 from .corpus import (
     NEAR_DUPLICATE_COSINE, SPLITS, CorpusError, balance_problems, duplicate_problems, load_corpus, near_duplicate_pairs, pair_problems,
     parse_record, read_jsonl,
@@ -122,7 +123,7 @@ def main(argv=None) -> int:
     parser.add_argument("batch", nargs="+", help="fichier(s) JSONL du lot")
     parser.add_argument("--split", choices=SPLITS, help="forcer la partie (ex. test) ; sinon train/dev stratifiés")
     parser.add_argument("--source", default="authored", choices=["authored", "user"], help="origine des textes")
-    parser.add_argument("--corpus", default=str(Path(__file__).resolve().parent.parent / "corpus"))
+    parser.add_argument("--corpus", default=str(DEFAULT_CORPUS))
     args = parser.parse_args(argv)
     try:
         for path in args.batch:

@@ -16,6 +16,7 @@ def _metric_rows(metrics):
         "leave_one_platform_out": "leave-one-platform-out",
         "dev": "dev (model fit on train; chooses the parameters)",
         "seed_sentences_only": "test, model fit on the seed sentences only",
+        "user_heldout": "the user's own rows held out of training",
     }
     rows = ["| evaluation | n | accuracy (95 % CI) | macro-F1 (95 % CI) | ECE | incertain | accuracy outside |",
             "|---|---|---|---|---|---|---|"]

@@ -31,6 +31,7 @@ SECTORS = (
 REGISTERS = ("tu", "vous", "impersonal")
 LOCALES = ("fr-FR", "fr-CA", "fr-BE", "fr-CH")
 SPLITS = ("train", "dev", "test")
+UNKNOWN = "unknown"
 RECORD_FIELDS = {
     "id": str, "text": str, "label": str, "source": str, "platform": str, "sector": str,
     "register": str, "locale": str, "hard": bool,
@@ -200,9 +201,11 @@ def parse_record(obj, where, split, problems, seen_ids):
     """One authored or user record -> Example, or None with the problems noted."""
     if not _check_fields(obj, RECORD_FIELDS, OPTIONAL_FIELDS, where, problems):
         return None
+    # A user's own rows may leave what they do not know as "unknown" (training/intake.py).
+    unknown = (UNKNOWN,) if obj.get("source") == "user" else ()
     for name, allowed in (
-        ("label", TEXT_LABELS), ("source", SOURCES), ("platform", PLATFORMS),
-        ("sector", SECTORS), ("register", REGISTERS), ("locale", LOCALES),
+        ("label", TEXT_LABELS), ("source", SOURCES), ("platform", PLATFORMS + unknown),
+        ("sector", SECTORS + unknown), ("register", REGISTERS + unknown), ("locale", LOCALES + unknown),
     ):
         _check_choice(obj, name, allowed, where, problems)
     if not obj["text"].strip():

@@ -23,8 +23,12 @@ from .corpus import load_corpus
 from .evaluate import POSITIVE, evaluate_on, grouped_cross_validation, pooled_with_groups
 from .shortcuts import shortcut_report
 
+# The corpus ships inside the package (reseaumedia/default_corpus; in a checkout, a link to corpus/).
+DEFAULT_CORPUS = Path(reseaumedia.__file__).parent / "default_corpus"
+# In a checkout, `train` writes the project's shipped model, model/; an installed package never
+# writes into itself (its trainings go to the user's registry, training/retrain.py).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CORPUS = PROJECT_ROOT / "corpus"
+IN_CHECKOUT = (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "model").is_dir()
 DEFAULT_OUTPUT = PROJECT_ROOT / "model"
 CARD_FILE = "MODEL_CARD.md"
 # Feature families of the ablation, by the estimator parameter that weighs each one.
