@@ -110,7 +110,8 @@ def load_estimator(directory):
     if expected != sha256_file(model_path):
         raise ModelError(
             f"{model_path} ne correspond pas à l'empreinte SHA-256 notée dans {META_FILE} : "
-            "le fichier est abîmé ou a été remplacé. Restaurez-le (dossier previous/) ou réentraînez."
+            "le fichier est abîmé ou a été remplacé. Revenez à un autre modèle (« reseaumedia models rollback », "
+            "« reseaumedia models use livré », ou le dossier previous/ d'un modèle du projet) ou réentraînez."
         )
     _warn_on_version_drift(meta)
     try:
@@ -132,6 +133,6 @@ def _warn_on_version_drift(meta: dict) -> None:
         if recorded.get(key) and recorded[key] != installed:
             warnings.warn(
                 f"modèle entraîné avec {package} {recorded[key]}, installé : {installed}. "
-                "Les prédictions peuvent différer : réentraînez avec « python cli.py train ».",
+                "Les prédictions peuvent différer : réentraînez avec « reseaumedia train ».",
                 stacklevel=3,
             )

@@ -1,6 +1,7 @@
 """Command line: parses, calls the library, prints. `python cli.py` and `reseaumedia` run this."""
 
 import argparse
+import contextlib
 import importlib
 import json
 import os
@@ -126,7 +127,8 @@ def cmd_score(args):
 
 
 def _model_line(model):
-    return f"modèle {model.version} ({MODEL_SOURCES_FR[model.source]}, {model.path})"
+    where = "" if model.source == "shipped" else f", {model.path}"
+    return f"modèle {model.version} ({MODEL_SOURCES_FR[model.source]}{where})"
 
 
 def _training(name="train"):
@@ -173,6 +175,7 @@ def _train_user(args):
             corpus = _training("corpus").load_corpus(args.corpus or train.DEFAULT_CORPUS)
             existing = corpus.records + [e for part in retrain.user_examples(registry, {}) for e in part]
             intake = intake_mod.read_user_file(args.add, existing)
+            retrain.check_new(registry, intake)
             _print_intake(intake)
             if intake.rejects and not args.skip_invalid:
                 shown = [f"  {intake.path}:{r.line} : {r.reason}" for r in intake.rejects[:30]]
@@ -268,27 +271,38 @@ def cmd_data(args):
 
 
 def _read_key(prompt):
-    """One key from the terminal without Enter; a line from a pipe."""
+    """One key from the terminal (already in cbreak mode, see `_keys_without_enter`); a line from a pipe."""
     print(prompt, end="", flush=True)
     if not sys.stdin.isatty():
         line = sys.stdin.readline()
         if not line:
             raise EOFError
         return line.strip().lower()[:1]
+    key = sys.stdin.read(1)
+    if not key:
+        raise EOFError
+    if key == "\x03":
+        raise KeyboardInterrupt
+    print(key)
+    return key.lower()
+
+
+@contextlib.contextmanager
+def _keys_without_enter():
+    """Keys reach the program as they are typed, for the whole session: keys typed ahead are not lost."""
+    if not sys.stdin.isatty():
+        yield
+        return
     import termios
     import tty
 
     fd = sys.stdin.fileno()
     saved = termios.tcgetattr(fd)
+    tty.setcbreak(fd)
     try:
-        tty.setcbreak(fd)
-        key = sys.stdin.read(1)
+        yield
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)
-    if key == "\x03":
-        raise KeyboardInterrupt
-    print(key)
-    return key.lower()
 
 
 def cmd_label(args):
@@ -304,27 +318,32 @@ def cmd_label(args):
     print("touches : r = réseau, m = média, s = passer, q = quitter")
     colour = _use_colour(sys.stdout)
     try:
-        for n, row in enumerate(session.queue, 1):
-            p = session.explain(row)
-            print(f"\n[{n}/{total}] ligne {row.line}")
-            print(_show(p, row.text, colour, n_reasons=3))
-            while True:
-                try:
-                    key = _read_key("votre étiquette (r/m/s/q) : ")
-                except EOFError:
-                    key = "q"
-                if key in ("r", "m", "s", "q"):
-                    break
-                print("touche inconnue : r, m, s ou q.")
-            if key == "q":
-                break
-            session.answer(row, key)
+        with _keys_without_enter():
+            _label_loop(session, total, colour)
     except KeyboardInterrupt:
         print(f"\ninterrompu ; {session.answered} réponse(s) enregistrée(s) dans {session.output}, rien n'est perdu.")
         return 130
     print(f"{session.answered} réponse(s) dans {session.output}. "
           f"Pour entraîner avec : « reseaumedia train --add {session.output} ».")
     return 0
+
+
+def _label_loop(session, total, colour):
+    for n, row in enumerate(session.queue, 1):
+        p = session.explain(row)
+        print(f"\n[{n}/{total}] ligne {row.line}")
+        print(_show(p, row.text, colour, n_reasons=3))
+        while True:
+            try:
+                key = _read_key("votre étiquette (r/m/s/q) : ")
+            except EOFError:
+                key = "q"
+            if key in ("r", "m", "s", "q"):
+                break
+            print("touche inconnue : r, m, s ou q.")
+        if key == "q":
+            return
+        session.answer(row, key)
 
 
 METRIC_NAMES = {
@@ -475,3 +494,9 @@ def main(argv=None) -> int:
         # The reader went away (`... | head`): nothing more to print, and nothing to report.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:
+        # Disk full, permission denied, a folder in the way: writes are atomic, so nothing is half done.
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"erreur d'écriture ou de lecture{where} : {exc.strerror or exc}. "
+              "Rien n'a été remplacé ; vérifiez la place libre et les droits, puis relancez.", file=sys.stderr)
+        return 2

@@ -67,12 +67,18 @@ def jsonl_objects(content: str, where, problems: list):
         yield number, obj
 
 
+def raise_csv_field_limit():
+    """The csv module refuses fields over 128 KiB by default; a whole article in one cell is legitimate."""
+    csv.field_size_limit(2**31 - 1)
+
+
 def read_rows(path, column: str = "text") -> list:
     """Rows of a CSV (with a header) or JSONL file; every problem found is reported at once."""
     path = Path(path)
     content = decode(read_bytes(path), str(path))
     rows, problems = [], []
     if path.suffix.lower() == ".csv":
+        raise_csv_field_limit()
         reader = csv.DictReader(io.StringIO(content, newline=""))
         if not reader.fieldnames or column not in reader.fieldnames:
             found = ", ".join(reader.fieldnames or []) or "aucune"

@@ -63,9 +63,9 @@ def test_shipped_meta_carries_versions_hash_and_metrics(shipped_model):
 
 
 def test_shipped_test_metrics_are_the_ones_measured_on_the_test_split(shipped_model):
-    from training.corpus import load_corpus
-    from training.evaluate import evaluate_on
-    from training.train import DEFAULT_CORPUS
+    from reseaumedia.training.corpus import load_corpus
+    from reseaumedia.training.evaluate import evaluate_on
+    from reseaumedia.training.train import DEFAULT_CORPUS
 
     corpus = load_corpus(DEFAULT_CORPUS)
     assert shipped_model.meta["corpus"]["sha256"] == corpus.sha256()

@@ -4,7 +4,7 @@ import re
 import pytest
 
 from reseaumedia import CorpusError
-from training.corpus import NEAR_DUPLICATE_COSINE, load_corpus, near_duplicate_pairs
+from reseaumedia.training.corpus import NEAR_DUPLICATE_COSINE, load_corpus, near_duplicate_pairs
 
 
 def rewrite_line(path, number, change):
@@ -55,7 +55,7 @@ def test_unknown_label_and_duplicate_id_are_both_reported(corpus_copy):
 
 
 def test_near_duplicates_are_found():
-    from training.corpus import Example
+    from reseaumedia.training.corpus import Example
 
     a = Example("a", "Merci à tous pour votre présence hier soir, c'était génial !", "reseau", "authored", "train", "w")
     b = Example("b", "Merci a tous pour votre presence hier soir, c'etait genial !!", "reseau", "authored", "test", "t")
@@ -89,7 +89,7 @@ def _batch_record(i, text, label):
 
 
 def test_add_batch_appends_and_drops_near_duplicates(corpus_copy, tmp_path):
-    from training.add_batch import add_batch
+    from reseaumedia.training.add_batch import add_batch
 
     first_train = json.loads((corpus_copy / "authored" / "train.jsonl").read_text(encoding="utf-8").splitlines()[0])
     batch = tmp_path / "z.jsonl"
@@ -111,7 +111,7 @@ def test_add_batch_appends_and_drops_near_duplicates(corpus_copy, tmp_path):
 
 
 def test_add_batch_with_a_bad_record_writes_nothing(corpus_copy, tmp_path):
-    from training.add_batch import add_batch
+    from reseaumedia.training.add_batch import add_batch
 
     batch = tmp_path / "z.jsonl"
     rows = [
@@ -126,7 +126,7 @@ def test_add_batch_with_a_bad_record_writes_nothing(corpus_copy, tmp_path):
 
 
 def test_unbalanced_split_is_reported():
-    from training.corpus import Example, balance_problems
+    from reseaumedia.training.corpus import Example, balance_problems
 
     rows = [Example(f"m{i}", "x", "media", "authored", "test", "t") for i in range(6)]
     rows += [Example(f"r{i}", "x", "reseau", "authored", "test", "t") for i in range(4)]

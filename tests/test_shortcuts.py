@@ -1,6 +1,6 @@
 import pytest
 
-from training.shortcuts import SURFACE_CUES
+from reseaumedia.training.shortcuts import SURFACE_CUES
 
 
 @pytest.mark.parametrize(

@@ -77,7 +77,7 @@ def model_card(meta: dict) -> str:
         "",
     ]
     for key, name in (("test", "Test"), ("leave_one_source_out", "Leave-one-source-out")):
-        if key in m:
+        if "calibration" in m.get(key, {}):
             lines += [f"{name} reliability (ECE {m[key]['calibration']['ece']}):", "", *_reliability_rows(m[key]["calibration"]), ""]
     if "test" in m and m["test"].get("contrast_pairs"):
         p = m["test"]["contrast_pairs"]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reseaumedia.errors import InputError
-from reseaumedia.inputs import decode, read_bytes
+from reseaumedia.inputs import decode, raise_csv_field_limit, read_bytes
 
 from .corpus import NEAR_DUPLICATE_COSINE, near_duplicate_pairs, parse_record
 
@@ -78,15 +78,24 @@ def _table_rows(path: Path, content: str):
         # Excel in France writes semicolons: guess among the three usual delimiters on the header.
         header = content.split("\n", 1)[0]
         delimiter = max((",", ";", "\t"), key=header.count)
+    raise_csv_field_limit()
     reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
         return
+    except csv.Error as exc:
+        raise InputError(f"{path}:1 : en-tête CSV illisible ({exc}).") from None
     names = [h.strip().lower() for h in header]
     yield 1, names, None
     previous = reader.line_num
-    for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise InputError(f"{path}:{reader.line_num} : CSV illisible ({exc}) ; vérifiez les guillemets.") from None
         line = previous + 1
         previous = reader.line_num
         if not any(cell.strip() for cell in row):

@@ -13,6 +13,7 @@ than ACTIVATION_TOLERANCE below the model in use, unless forced. The previous mo
 import hashlib
 import json
 import os
+import shutil
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -58,6 +59,13 @@ def training_lock(home):
 
 
 # -- the user's batches ---------------------------------------------------------------------------
+def check_new(registry: Registry, intake) -> None:
+    """The same file (same SHA-256) is not added twice."""
+    for name, provenance in batches(registry):
+        if provenance.get("sha256") == intake.sha256:
+            raise ModelError(f"{intake.path} a déjà été ajouté (lot « {name} », même empreinte SHA-256) ; rien n'a été fait.")
+
+
 def store_batch(registry: Registry, intake) -> Path:
     """Write the accepted rows of an intake as data/<batch>.jsonl, then its provenance beside it."""
     registry.data.mkdir(parents=True, exist_ok=True)
@@ -111,19 +119,28 @@ def remove_batch(registry: Registry, name: str) -> Path:
     return removed / f"{name}.{stamp}.jsonl"
 
 
-def _held_out(record_id: str) -> bool:
-    return int(hashlib.sha256(record_id.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF < USER_HELDOUT_SHARE
+def _hash(record_id: str) -> str:
+    return hashlib.sha256(record_id.encode()).hexdigest()
 
 
 def user_examples(registry: Registry, seen_ids: dict) -> tuple:
-    """(training examples, held-out examples) from every batch in use, checked as on intake."""
+    """(training examples, held-out examples) from every batch in use, checked as on intake.
+
+    Of each batch of 5 rows or more, USER_HELDOUT_SHARE (at least one row), drawn by a hash of
+    the ids, is held out: the same rows every time, whatever the order of the file.
+    """
     problems, kept, held = [], [], []
     for name, _ in batches(registry):
         path = registry.data / f"{name}.jsonl"
+        examples = []
         for number, obj in read_jsonl(path, problems):
             example = parse_record(obj, f"{path}:{number}", "user", problems, seen_ids)
             if example is not None:
-                (held if _held_out(example.id) else kept).append(example)
+                examples.append(example)
+        n_held = max(1, round(len(examples) * USER_HELDOUT_SHARE)) if len(examples) >= 5 else 0
+        chosen = {e.id for e in sorted(examples, key=lambda e: _hash(e.id))[:n_held]}
+        kept += [e for e in examples if e.id not in chosen]
+        held += [e for e in examples if e.id in chosen]
     if problems:
         raise CorpusError(problems)
     return kept, held
@@ -206,10 +223,19 @@ def retrain(home, *, corpus_dir=DEFAULT_CORPUS, config_path=DEFAULT_CONFIG, full
     }
     log("enregistrement…")
     staged = registry.staging()
-    meta = save_model(final, staged, meta)
-    card = model_card(meta).encode("utf-8")
-    write_atomic(staged / CARD_FILE, lambda h: h.write(card))
-    path = registry.register(staged, meta["version"])
+    try:
+        meta = save_model(final, staged, meta)
+        card = model_card(meta).encode("utf-8")
+        write_atomic(staged / CARD_FILE, lambda h: h.write(card))
+        path = registry.register(staged, meta["version"])
+    except OSError as exc:
+        # Disk full, permission denied…: the half-written folder goes, the model in use stays.
+        shutil.rmtree(staged, ignore_errors=True)
+        raise ModelError(
+            f"impossible d'enregistrer le nouveau modèle dans {registry.models} ({exc.strerror or exc}). "
+            f"Le modèle en usage ({current.version}) reste actif et vos données sont conservées ; "
+            "libérez de la place ou vérifiez les droits du dossier, puis relancez « reseaumedia train »."
+        ) from None
 
     drop = before["test"]["macro_f1"] - after["test"]["macro_f1"]
     activated = force or drop <= ACTIVATION_TOLERANCE
