@@ -5,7 +5,7 @@ from pathlib import Path
 from threading import Lock
 
 from .artefact import default_model_dir, load_estimator
-from .classifier import LABELS, check_texts
+from .classifier import LABELS, MEDIA, RESEAU, check_texts
 from .errors import InputError
 from .home import Registry, home_dir
 from .explain import Reason, explain
@@ -13,7 +13,7 @@ from .judge import LANGUAGE_NAMES_FR, REASONS_FR, unjudgeable
 from .sentences import sentence_spans
 
 # What users read: the labels with their accents.
-LABEL_NAMES_FR = {"reseau": "réseau", "media": "média"}
+LABEL_NAMES_FR = {RESEAU: "réseau", MEDIA: "média"}
 assert set(LABEL_NAMES_FR) == set(LABELS)
 MODEL_SOURCES_FR = {"shipped": "modèle livré", "user": "modèle actif de l'utilisateur", "path": "dossier indiqué"}
 

@@ -11,7 +11,9 @@ from sklearn.utils.validation import check_is_fitted
 from .errors import InputError
 from .features import SpacyAnalyser, StableTfidfVectorizer, cue_matrix, lemma_strings, surfaces
 
+# The two labels, the one definition every module imports (sorted: scikit-learn orders classes_ so).
 LABELS = ("media", "reseau")
+MEDIA, RESEAU = LABELS
 
 
 def check_texts(X, where="texte"):

@@ -12,6 +12,7 @@ from pathlib import Path
 from . import load, predict
 from .api import LABEL_NAMES_FR, MODEL_SOURCES_FR
 from .artefact import default_model_dir, read_meta
+from .classifier import MEDIA, RESEAU
 from .errors import ReseauMediaError
 from .home import Registry, home_dir
 from .inputs import BATCH_SUFFIXES, read_bytes, read_rows, single_text
@@ -40,7 +41,7 @@ def _headline(prediction):
 
 
 # ANSI colours of the two sides, used only on a terminal that accepts them.
-COLOURS = {"reseau": "\033[1;32m", "media": "\033[1;35m"}
+COLOURS = {RESEAU: "\033[1;32m", MEDIA: "\033[1;35m"}
 RESET = "\033[0m"
 # A longer text is shown coloured up to here only.
 COLOURED_CHARS = 2000
@@ -61,7 +62,7 @@ def _colour_text(text, reasons):
 
 def _show(prediction, text, colour=False, sentences=False, n_reasons=5):
     lines = [_headline(prediction)]
-    for label in ("reseau", "media"):
+    for label in (RESEAU, MEDIA):
         p = prediction.probabilities[label]
         lines.append(f"  {LABEL_NAMES_FR[label]:<7}{_bar(p)} {_percent(p):>8}")
     if colour and prediction.reasons:
@@ -158,8 +159,8 @@ def cmd_train(args):
 
 def _print_intake(intake):
     labels = intake.labels
-    print(f"{intake.path} : {len(intake.accepted)} ligne(s) acceptée(s) (réseau {labels['reseau']}, "
-          f"média {labels['media']}), {len(intake.rejects)} refusée(s) ; lot « {intake.batch} »")
+    print(f"{intake.path} : {len(intake.accepted)} ligne(s) acceptée(s) (réseau {labels[RESEAU]}, "
+          f"média {labels[MEDIA]}), {len(intake.rejects)} refusée(s) ; lot « {intake.batch} »")
     if intake.ignored_columns:
         print(f"  colonnes non utilisées : {', '.join(intake.ignored_columns)}")
 

@@ -11,9 +11,10 @@ import os
 from pathlib import Path
 
 from .artefact import write_atomic
+from .classifier import MEDIA, RESEAU
 from .inputs import read_rows
 
-KEYS = {"r": "reseau", "m": "media"}
+KEYS = {"r": RESEAU, "m": MEDIA}
 
 
 def default_output(path) -> Path:

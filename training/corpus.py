@@ -13,11 +13,12 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from reseaumedia.classifier import MEDIA, RESEAU
 from reseaumedia.errors import CorpusError
 from reseaumedia.inputs import jsonl_objects
 
-TEXT_LABELS = ("reseau", "media")
-SPAN_LABELS = ("reseau", "media", "neutral")
+TEXT_LABELS = (RESEAU, MEDIA)
+SPAN_LABELS = (*TEXT_LABELS, "neutral")
 SOURCES = ("authored", "user")
 PLATFORMS = (
     "linkedin", "facebook", "instagram", "x", "forum", "chat", "newsletter", "blog",
@@ -323,7 +324,7 @@ def balance_problems(records) -> list:
         labels = Counter(r.label for r in records if r.split == split)
         total = sum(labels.values())
         if total:
-            share = labels["reseau"] / total
+            share = labels[RESEAU] / total
             if not BALANCE_RANGE[0] <= share <= BALANCE_RANGE[1]:
                 problems.append(
                     f"{split} : {share:.0%} de reseau, hors de l'équilibre {BALANCE_RANGE[0]:.0%}–{BALANCE_RANGE[1]:.0%}."

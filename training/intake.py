@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reseaumedia.classifier import LABELS
 from reseaumedia.errors import InputError
 from reseaumedia.inputs import decode, raise_csv_field_limit, read_bytes
 
@@ -51,7 +52,7 @@ class Intake:
 
     @property
     def labels(self) -> dict:
-        counts = {"reseau": 0, "media": 0}
+        counts = dict.fromkeys(LABELS, 0)
         for _, record in self.accepted:
             counts[record["label"]] += 1
         return counts
@@ -62,7 +63,7 @@ def normalise_label(value) -> str | None:
         return None
     plain = unicodedata.normalize("NFKD", value.strip().lower())
     plain = "".join(c for c in plain if not unicodedata.combining(c))
-    return plain if plain in ("reseau", "media") else None
+    return plain if plain in LABELS else None
 
 
 def batch_name(path: Path, digest: str) -> str:
