@@ -236,24 +236,24 @@ def test_model_from_other_library_versions_warns_but_scores(capsys, tmp_path, sh
 
 # -- labelling in a terminal --------------------------------------------------------------------
 def test_label_in_a_pseudo_terminal_saves_each_answer_and_resumes(tmp_path):
-    import fcntl
     import pty
-    import termios
+    import select
 
     source = tmp_path / "a_trier.csv"
     source.write_text("id,text\n" + "\n".join(f"{i},{t}" for i, (t, _) in enumerate(ROWS[:4], 1)) + "\n", encoding="utf-8")
     output = tmp_path / "a_trier.etiquettes.jsonl"
 
     def session(keys):
-        leader, follower = pty.openpty()
-        # The pseudo-terminal becomes the program's controlling terminal, so Ctrl-C is a real SIGINT.
-        process = subprocess.Popen([sys.executable, "-m", "reseaumedia", "label", str(source)],
-                                   stdin=follower, stdout=follower, stderr=follower,
-                                   env={**os.environ, "TERM": "xterm"}, start_new_session=True,
-                                   preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0))
-        os.close(follower)
-        shown, pending = b"", list(keys)
-        while True:
+        # pty.fork makes the pseudo-terminal the child's controlling terminal: Ctrl-C is a real SIGINT.
+        pid, leader = pty.fork()
+        if pid == 0:
+            os.environ["TERM"] = "xterm"
+            os.execv(sys.executable, [sys.executable, "-m", "reseaumedia", "label", str(source)])
+        shown, sent, deadline = b"", 0, time.monotonic() + 120
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([leader], [], [], 1)
+            if not ready:
+                continue
             try:
                 data = os.read(leader, 4096)
             except OSError:
@@ -261,10 +261,14 @@ def test_label_in_a_pseudo_terminal_saves_each_answer_and_resumes(tmp_path):
             if not data:
                 break
             shown += data
-            if pending and shown.count(b"(r/m/s/q) :") > len(keys) - len(pending):
-                os.write(leader, pending.pop(0).encode())
-        process.wait(timeout=120)
-        return process.returncode, shown.decode("utf-8", "replace")
+            if sent < len(keys) and shown.count(b"(r/m/s/q) :") > sent:
+                os.write(leader, keys[sent].encode())
+                sent += 1
+        else:
+            os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+        os.close(leader)
+        return os.waitstatus_to_exitcode(status), shown.decode("utf-8", "replace")
 
     code, shown = session(["r", "m", "\x03"])  # two answers, then Ctrl-C
     assert code == 130 and "rien n'est perdu" in shown and "raisons :" in shown
