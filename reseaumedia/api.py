@@ -173,12 +173,6 @@ def load(path=None, *, home=None) -> Model:
     return Model(estimator, meta, directory, source)
 
 
-def shipped() -> Model:
-    """The model shipped with the package, whatever the user's active model."""
-    estimator, meta = load_estimator(default_model_dir())
-    return Model(estimator, meta, default_model_dir(), "shipped")
-
-
 _default = None
 _default_lock = Lock()
 

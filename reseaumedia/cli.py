@@ -171,7 +171,7 @@ def _train_user(args):
     home = home_dir(args.home)
     registry = Registry(home)
     with retrain.training_lock(home):
-        intake = None
+        intake, corpus = None, None
         if args.add:
             corpus = _training("corpus").load_corpus(args.corpus or train.DEFAULT_CORPUS)
             existing = corpus.records + [e for part in retrain.user_examples(registry, {}) for e in part]
@@ -196,7 +196,7 @@ def _train_user(args):
             if intake.rejects:
                 print(f"  lignes refusées écrites dans {intake_mod.write_rejects(intake)}")
             print(f"  lot enregistré : {retrain.store_batch(registry, intake)}")
-        result = retrain.retrain(home, corpus_dir=args.corpus or train.DEFAULT_CORPUS,
+        result = retrain.retrain(home, corpus_dir=args.corpus or train.DEFAULT_CORPUS, corpus=corpus,
                                  config_path=args.config or train.DEFAULT_CONFIG,
                                  full=args.full, force=args.force, log=_log)
     _print_comparison(result)

@@ -81,22 +81,13 @@ def _table_rows(path: Path, content: str):
         delimiter = max((",", ";", "\t"), key=header.count)
     raise_csv_field_limit()
     reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except StopIteration:
+    header = _next_row(reader, path)
+    if header is None:
         return
-    except csv.Error as exc:
-        raise InputError(f"{path}:1 : en-tête CSV illisible ({exc}).") from None
     names = [h.strip().lower() for h in header]
     yield 1, names, None
     previous = reader.line_num
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise InputError(f"{path}:{reader.line_num} : CSV illisible ({exc}) ; vérifiez les guillemets.") from None
+    while (row := _next_row(reader, path)) is not None:
         line = previous + 1
         previous = reader.line_num
         if not any(cell.strip() for cell in row):
@@ -106,6 +97,16 @@ def _table_rows(path: Path, content: str):
                                "vérifiez les guillemets autour des textes qui contiennent ce séparateur")
         else:
             yield line, dict(zip(names, row)), None
+
+
+def _next_row(reader, path):
+    """The next row of a csv reader, None at the end; a broken row stops the reading with its line."""
+    try:
+        return next(reader)
+    except StopIteration:
+        return None
+    except csv.Error as exc:
+        raise InputError(f"{path}:{reader.line_num} : CSV illisible ({exc}) ; vérifiez les guillemets.") from None
 
 
 def _jsonl_rows(content: str):

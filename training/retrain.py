@@ -19,8 +19,8 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from reseaumedia.api import load, shipped
-from reseaumedia.artefact import save_model, write_atomic
+from reseaumedia.api import load
+from reseaumedia.artefact import default_model_dir, read_meta, save_model, write_atomic
 from reseaumedia.errors import ModelError
 from reseaumedia.home import LOCK_FILE, REMOVED_DIR, Registry
 
@@ -161,14 +161,16 @@ def _scores(estimator, test, heldout) -> dict:
     return scores
 
 
-def retrain(home, *, corpus_dir=DEFAULT_CORPUS, config_path=DEFAULT_CONFIG, full=False, force=False, log=print) -> dict:
+def retrain(home, *, corpus_dir=DEFAULT_CORPUS, corpus=None, config_path=DEFAULT_CONFIG, full=False, force=False,
+            log=print) -> dict:
     """Train on the project corpus + the user's batches, register the model, activate it if it holds up.
 
+    `corpus`, when the caller has already loaded and validated it, saves a second read of `corpus_dir`.
     Returns {"version", "path", "activated", "before", "after", "previous"}. Call inside `training_lock`.
     """
     registry = Registry(home)
     config = TrainingConfig.read(config_path)
-    corpus = load_corpus(corpus_dir)
+    corpus = corpus or load_corpus(corpus_dir)
     seen = {r.id: "corpus" for r in corpus.records}
     user_train, user_heldout = user_examples(registry, seen)
     train, dev, test = corpus.examples("train"), corpus.examples("dev"), corpus.examples("test")
@@ -184,7 +186,7 @@ def retrain(home, *, corpus_dir=DEFAULT_CORPUS, config_path=DEFAULT_CONFIG, full
         params, _ = choose_params(config, train + user_train, dev, log)
     else:
         # The parameters the shipped model chose on dev: no grid search on the fast path.
-        chosen = shipped().meta.get("params", {})
+        chosen = read_meta(default_model_dir()).get("params", {})
         params = {name: chosen[name] for name in config.search if name in chosen}
     development = train + dev + user_train
     log(f"entraînement et calibration ({'une source retenue à la fois' if full else f'{FAST_FOLDS} groupes de sources'})…")
