@@ -1,83 +1,17 @@
 """The library API: `predict()` with the shipped model, `load()` for another one."""
 
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from threading import Lock
 
-from .artefact import default_model_dir, load_estimator
-from .classifier import LABELS, MEDIA, RESEAU, check_texts
+from .artefact import load_estimator
+from .classifier import check_texts
 from .errors import InputError
-from .home import Registry, home_dir
-from .explain import Reason, explain
-from .judge import LANGUAGE_NAMES_FR, REASONS_FR, unjudgeable
+from .explain import explain
+from .home import resolve
+from .judge import unjudgeable
+from .labels import LABEL_NAMES_FR  # noqa: F401 - part of the API
+from .results import MODEL_SOURCES_FR, Prediction, Reason, Sentence  # noqa: F401 - part of the API
 from .sentences import sentence_spans
-
-# What users read: the labels with their accents.
-LABEL_NAMES_FR = {RESEAU: "réseau", MEDIA: "média"}
-assert set(LABEL_NAMES_FR) == set(LABELS)
-MODEL_SOURCES_FR = {"shipped": "modèle livré", "user": "modèle actif de l'utilisateur", "path": "dossier indiqué"}
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """One sentence of the text, by its character span, with its own label and probabilities."""
-
-    start: int
-    end: int
-    text: str
-    label: str
-    probabilities: dict
-
-
-@dataclass(frozen=True)
-class Prediction:
-    """One decision: the label, each class's calibrated probability, and the model that made it.
-
-    `label` is always the more probable of "reseau" and "media". `certain` is False when the
-    model should not be trusted on this text; `uncertain_reason` then says why: "near_half"
-    (probability inside the model's incertain band), "no_words", "bare_greeting", "not_french".
-    `model_source` says which model answered: "shipped" (with the package), "user" (the user's
-    active model, see `reseaumedia.home`) or "path" (a folder given explicitly).
-    `reasons` are the strongest exact contributions on each side; `sentences` score each
-    sentence on its own (empty when the text has a single sentence or they were not asked for).
-    """
-
-    label: str
-    probabilities: dict
-    model_version: str
-    model_source: str = "shipped"
-    certain: bool = True
-    uncertain_reason: str | None = None
-    language: str | None = "fr"
-    reasons: tuple = field(default=(), repr=False)
-    sentences: tuple = field(default=(), repr=False)
-
-    @property
-    def label_fr(self) -> str:
-        return LABEL_NAMES_FR[self.label]
-
-    @property
-    def model_source_fr(self) -> str:
-        return MODEL_SOURCES_FR[self.model_source]
-
-    @property
-    def confidence(self) -> float:
-        return self.probabilities[self.label]
-
-    @property
-    def uncertain_reason_fr(self) -> str | None:
-        if self.uncertain_reason is None:
-            return None
-        text = REASONS_FR[self.uncertain_reason]
-        if self.uncertain_reason == "not_french" and self.language:
-            text += f" (langue détectée : {LANGUAGE_NAMES_FR.get(self.language, self.language)})"
-        return text
-
-    def to_dict(self) -> dict:
-        data = asdict(self)
-        data["uncertain_reason_fr"] = self.uncertain_reason_fr
-        data["model_source_fr"] = self.model_source_fr
-        return data
 
 
 class Model:
@@ -150,16 +84,6 @@ class Model:
 
     def __repr__(self):
         return f"Model(version={self.version!r}, path={str(self.path)!r})"
-
-
-def resolve(path=None, home=None) -> tuple:
-    """(folder, source) of the model to use: `path`, else the user's active model, else the shipped one."""
-    if path is not None:
-        return Path(path), "path"
-    active = Registry(home_dir(home)).active_dir()
-    if active is not None:
-        return active, "user"
-    return default_model_dir(), "shipped"
 
 
 def load(path=None, *, home=None) -> Model:

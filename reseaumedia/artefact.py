@@ -13,8 +13,6 @@ import tempfile
 import warnings
 from pathlib import Path
 
-import joblib
-
 from . import __version__
 from .errors import ModelError
 
@@ -60,6 +58,8 @@ def save_model(estimator, directory, meta: dict) -> dict:
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     staged = directory / f".{MODEL_FILE}.staged"
+    import joblib  # not imported by commands that only read metadata
+
     write_atomic(staged, lambda h: joblib.dump(estimator, h, compress=3))
     digest = sha256_file(staged)
     meta = {"version": f"{__version__}+{digest[:12]}", **meta, "files": {MODEL_FILE: digest}}
@@ -114,6 +114,8 @@ def load_estimator(directory):
             "« reseaumedia models use livré », ou le dossier previous/ d'un modèle du projet) ou réentraînez."
         )
     _warn_on_version_drift(meta)
+    import joblib
+
     try:
         estimator = joblib.load(model_path)
     except Exception as exc:  # unpickling errors come in many types

@@ -11,9 +11,7 @@ from sklearn.utils.validation import check_is_fitted
 from .errors import InputError
 from .features import SpacyAnalyser, StableTfidfVectorizer, cue_matrix, lemma_strings, surfaces
 
-# The two labels, the one definition every module imports (sorted: scikit-learn orders classes_ so).
-LABELS = ("media", "reseau")
-MEDIA, RESEAU = LABELS
+from .labels import LABELS, MEDIA, RESEAU  # noqa: F401 - re-exported for the training code
 
 
 def check_texts(X, where="texte"):

@@ -9,13 +9,25 @@ import sys
 import warnings
 from pathlib import Path
 
-from . import load, predict
-from .api import LABEL_NAMES_FR, MODEL_SOURCES_FR
 from .artefact import default_model_dir, read_meta
-from .classifier import MEDIA, RESEAU
 from .errors import ReseauMediaError
-from .home import Registry, home_dir
+from .home import Registry, home_dir, resolve
 from .inputs import BATCH_SUFFIXES, read_bytes, read_rows, single_text
+from .labels import LABEL_NAMES_FR, MEDIA, RESEAU
+from .results import MODEL_SOURCES_FR
+
+
+def load(path=None, *, home=None):
+    """The model, imported only by the commands that score here (see `reseaumedia.client`)."""
+    from .api import load as load_model
+
+    return load_model(path, home=home)
+
+
+def predict(texts, model, **options):
+    from .api import predict as predict_with
+
+    return predict_with(texts, model, **options)
 
 
 def _bar(p, width=20):
@@ -97,8 +109,8 @@ def _excerpt(text, width=60):
 def cmd_score(args):
     if args.file and args.texts:
         raise ReseauMediaError("donnez soit des textes, soit --file, pas les deux.")
-    model = load(args.model, home=args.home)
     if args.file and Path(args.file).suffix.lower() in BATCH_SUFFIXES:
+        model = load(args.model, home=args.home)
         rows = read_rows(args.file, args.column)
         # Reasons and sentences only where they are printed: the JSON lines.
         predictions = predict([r.text for r in rows], model=model, reasons=args.json, sentences=args.json)
@@ -118,18 +130,55 @@ def cmd_score(args):
         if sys.stdin is None or sys.stdin.isatty():
             raise ReseauMediaError("aucun texte : donnez un texte entre guillemets, --file FICHIER, ou passez-le par l'entrée standard.")
         texts = [single_text(sys.stdin.buffer.read(), "entrée standard")]
-    predictions = predict(texts, model=model)
+    predictions, model_line = _score_texts(texts, args)
     colour = _use_colour(sys.stdout)
     for text, p in zip(texts, predictions):
         print(json.dumps(p.to_dict(), ensure_ascii=False) if args.json else _show(p, text, colour, args.phrases))
     if not args.json:
-        print(_model_line(model))
+        print(model_line)
     return 0
 
 
-def _model_line(model):
-    where = "" if model.source == "shipped" else f", {model.path}"
-    return f"modèle {model.version} ({MODEL_SOURCES_FR[model.source]}{where})"
+def _score_texts(texts, args):
+    """(predictions, model line): through a running server when it has the model this command
+    would load (no spaCy, no scikit-learn imported here), else in this process."""
+    if not args.local:
+        from .client import health, predict_remote
+
+        server = health(args.port)
+        if server is not None:
+            directory, source = resolve(args.model, args.home)
+            version = read_meta(directory).get("version")
+            if server.get("model_version") == version:
+                return predict_remote(texts, args.port), _model_line(version, source, directory)
+            print(f"attention : le serveur reseaumedia de ce poste utilise le modèle {server.get('model_version')}, "
+                  f"pas {version} que cette commande charge ; analyse sur place. Relancez « reseaumedia serve » "
+                  "pour qu'il utilise ce modèle.", file=sys.stderr)
+    model = load(args.model, home=args.home)
+    return predict(texts, model=model), _model_line(model.version, model.source, model.path)
+
+
+def _model_line(version, source, path):
+    where = "" if source == "shipped" else f", {path}"
+    return f"modèle {version} ({MODEL_SOURCES_FR[source]}{where})"
+
+
+def cmd_serve(args):
+    from .server import check_port_free, run
+
+    port = _port(args)
+    check_port_free(port)  # before the model's load, not after
+    model = load(args.model, home=args.home)
+    print(f"chargement du {_model_line(model.version, model.source, model.path)}…", flush=True)
+    run(model, port, ready=lambda url: print(f"prêt : {url} (arrêt : Ctrl-C)", flush=True))
+    print("serveur arrêté.")
+    return 0
+
+
+def _port(args):
+    from .client import configured_port
+
+    return configured_port(args.port)
 
 
 def _training(name="train"):
@@ -381,7 +430,7 @@ def cmd_evaluate(args):
     if args.json:
         print(json.dumps(metrics, ensure_ascii=False, indent=2))
     else:
-        print(_model_line(model))
+        print(_model_line(model.version, model.source, model.path))
         print(_metric_line(args.split, metrics))
     return 0
 
@@ -395,6 +444,11 @@ def cmd_corpus_check(args):
     print(stats_table(corpus))
     print("corpus valide.")
     return 0
+
+
+def _with_port(parser):
+    parser.add_argument("--port", type=int, help="port du serveur local (défaut : $RESEAUMEDIA_PORT, sinon 8731)")
+    return parser
 
 
 def _with_home(parser):
@@ -416,8 +470,19 @@ def build_parser():
     score.add_argument("--json", action="store_true", help="sortie JSON (une ligne par texte, raisons et phrases comprises)")
     score.add_argument("--phrases", action="store_true", help="afficher aussi l'orientation de chaque phrase")
     score.add_argument("--model", "--modele", help="dossier d'un autre modèle")
+    score.add_argument("--local", "--sur-place", action="store_true",
+                       help="analyser dans ce processus, même si un serveur « reseaumedia serve » tourne")
+    _with_port(score)
     _with_home(score)
     score.set_defaults(func=cmd_score)
+
+    serve = sub.add_parser("serve", help="page de rédaction et API locales (http://127.0.0.1), modèle chargé une fois",
+                           description="Lance un serveur local sur 127.0.0.1 : page de rédaction, API JSON (/api/predict, "
+                                       "/api/health) et documentation (/docs). « score » l'utilise quand il tourne.")
+    serve.add_argument("--model", "--modele", help="dossier d'un autre modèle")
+    _with_port(serve)
+    _with_home(serve)
+    serve.set_defaults(func=cmd_serve)
 
     train = sub.add_parser(
         "train", help="entraîner un modèle",

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .features import CUE_NAMES, PLACEHOLDERS
+from .results import Reason
 from .text import normalise, strip_accents
 
 # How a cue reads when the text has it, and when it does not.
@@ -50,21 +51,6 @@ LEMMA_ACTS_FR = {
 }
 ACT_OF_LEMMA = {lemma: act for act, lemmas in LEMMA_ACTS_FR.items() for lemma in lemmas.split()}
 PUNCTUATION = ".,;:!?()[]{}«»\"'…*-–—"
-
-
-@dataclass(frozen=True)
-class Reason:
-    """One reason: `weight` > 0 is how far it pushes the log-odds toward `side`.
-
-    `text` is the word as written (None for a cue of the whole text); `spans` are its
-    (start, end) character offsets in the text given to `predict`.
-    """
-
-    side: str
-    weight: float
-    description: str
-    text: str | None = None
-    spans: tuple = ()
 
 
 def _original_spans(text: str, n_words: int):

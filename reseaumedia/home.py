@@ -16,7 +16,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from .artefact import META_FILE, MODEL_FILE, read_meta, write_atomic
+from .artefact import META_FILE, MODEL_FILE, default_model_dir, read_meta, write_atomic
 from .errors import ModelError
 
 HOME_ENV = "RESEAUMEDIA_HOME"
@@ -160,3 +160,13 @@ class Registry:
     @property
     def data(self) -> Path:
         return self.home / DATA_DIR
+
+
+def resolve(path=None, home=None) -> tuple:
+    """(folder, source) of the model to use: `path`, else the user's active model, else the shipped one."""
+    if path is not None:
+        return Path(path), "path"
+    active = Registry(home_dir(home)).active_dir()
+    if active is not None:
+        return active, "user"
+    return default_model_dir(), "shipped"

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from .artefact import write_atomic
-from .classifier import MEDIA, RESEAU
+from .labels import MEDIA, RESEAU
 from .inputs import read_rows
 
 KEYS = {"r": RESEAU, "m": MEDIA}

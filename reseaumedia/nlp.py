@@ -11,11 +11,17 @@ EXCLUDED_COMPONENTS = ("parser", "ner", "senter")
 
 @lru_cache(maxsize=None)
 def load_spacy(name: str):
-    """Load a spaCy pipeline by package name, once per process."""
-    import spacy
+    """Load a spaCy pipeline by package name, once per process.
+
+    The French tokenizer's huge pattern is compiled from stored engine code (see `regex_cache`).
+    """
+    from .regex_cache import cached_compiles
 
     try:
-        return spacy.load(name, exclude=list(EXCLUDED_COMPONENTS))
+        with cached_compiles():
+            import spacy
+
+            return spacy.load(name, exclude=list(EXCLUDED_COMPONENTS))
     except OSError as exc:
         raise ModelError(
             f"le modèle spaCy « {name} » n'est pas installé ({exc.__class__.__name__}). "

@@ -2,6 +2,9 @@
 
 import json
 import shutil
+import socket
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -26,11 +29,24 @@ SLICE = [
 ]
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def quiet_port():
+    """A port where no server listens: `score` in the tests never meets a developer's running server."""
+    return free_port()
+
+
 @pytest.fixture(autouse=True)
-def user_home(tmp_path_factory, monkeypatch):
+def user_home(tmp_path_factory, monkeypatch, quiet_port):
     """Each test gets an empty user home: the developer's own active model never leaks in."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("RESEAUMEDIA_HOME", str(home))
+    monkeypatch.setenv("RESEAUMEDIA_PORT", str(quiet_port))
     return home
 
 
@@ -100,3 +116,23 @@ def small_corpus(tmp_path):
     config = tmp_path / "config.json"
     config.write_text(json.dumps({"seed": 3, "search": {"C": [1.0, 4.0]}}), encoding="utf-8")
     return root, config
+
+
+@pytest.fixture(scope="session")
+def live_server(shipped_model):
+    """A real uvicorn server on a free loopback port, in a thread of this process."""
+    import uvicorn
+
+    from reseaumedia.server import create_app
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(shipped_model), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield port
+    server.should_exit = True
+    thread.join(timeout=10)
