@@ -170,7 +170,10 @@ def cmd_serve(args):
     check_port_free(port)  # before the model's load, not after
     model = load(args.model, home=args.home)
     print(f"chargement du {_model_line(model.version, model.source, model.path)}…", flush=True)
-    run(model, port, ready=lambda url: print(f"prêt : {url} (arrêt : Ctrl-C)", flush=True))
+    try:
+        run(model, port, ready=lambda url: print(f"prêt : {url} (arrêt : Ctrl-C)", flush=True))
+    except KeyboardInterrupt:
+        pass  # uvicorn shuts down cleanly, then hands the Ctrl-C back
     print("serveur arrêté.")
     return 0
 

@@ -161,3 +161,31 @@ def test_serve_refuses_a_port_already_taken(capsys):
 def test_serve_refuses_to_start_twice(live_server, capsys):
     assert main(["serve", "--port", str(live_server)]) == 2
     assert "tourne déjà" in capsys.readouterr().err
+
+
+def test_serve_command_answers_then_stops_cleanly_on_ctrl_c(tmp_path):
+    """The real command in its own process: ready line, a page and an answer, then Ctrl-C."""
+    import signal
+    import urllib.request
+
+    from conftest import free_port
+
+    port = free_port()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen([sys.executable, "cli.py", "serve", "--port", str(port)], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = []
+        while not any(line.startswith("prêt") for line in lines):
+            line = process.stdout.readline()
+            assert line, f"serve stopped: {process.stderr.read()}"
+            lines.append(line)
+        assert lines[-1].strip() == f"prêt : http://127.0.0.1:{port}/ (arrêt : Ctrl-C)"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as page:
+            assert "Votre brouillon" in page.read().decode("utf-8")
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 0
+    assert out.strip().endswith("serveur arrêté.") and "Traceback" not in err
