@@ -142,9 +142,9 @@ def cmd_score(args):
 def _score_texts(texts, args):
     """(predictions, model line): through a running server when it has the model this command
     would load (no spaCy, no scikit-learn imported here), else in this process."""
-    if not args.local:
-        from .client import health, predict_remote
+    from .client import fits, health, predict_remote
 
+    if not args.local and fits(texts):
         server = health(args.port)
         if server is not None:
             directory, source = resolve(args.model, args.home)

@@ -15,6 +15,9 @@ from .results import Prediction
 
 DEFAULT_PORT = 8731
 HOST = "127.0.0.1"
+# What one request may carry (the server refuses more): a long article is about 100 KB.
+MAX_BODY_BYTES = 2_000_000
+MAX_TEXTS = 1000
 # A server that is there answers its health check in milliseconds; anything slower is treated as absent.
 HEALTH_TIMEOUT = 1.0
 PREDICT_TIMEOUT = 120.0
@@ -56,6 +59,12 @@ def health(port=None):
     if not isinstance(answer, dict) or answer.get("service") != "reseaumedia":
         return None
     return answer
+
+
+def fits(texts) -> bool:
+    """Whether `texts` fit in one request; larger inputs are scored in-process."""
+    # The request's other fields take a few dozen bytes.
+    return len(texts) <= MAX_TEXTS and len(json.dumps(texts, ensure_ascii=False).encode("utf-8")) < MAX_BODY_BYTES - 1000
 
 
 def predict_remote(texts, port=None, *, reasons=True, sentences=True) -> list:

@@ -24,13 +24,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.exceptions import HTTPException
 
 from . import __version__
-from .client import HOST, base_url, configured_port, health
+from .client import HOST, MAX_BODY_BYTES, MAX_TEXTS, base_url, configured_port, health
 from .errors import ReseauMediaError
 
 STATIC = Path(__file__).parent / "static"
-# A long article is about 100 KB; 2 MB leaves room for a list of drafts and refuses a dump.
-MAX_BODY_BYTES = 2_000_000
-MAX_TEXTS = 1000
 FIELDS = ("text", "texts", "reasons", "sentences")
 
 
