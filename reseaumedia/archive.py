@@ -92,10 +92,21 @@ def score_texts(model_dir, source, texts, reasons, sentences):
     return _predict(_WORKER_MODELS[key], texts, reasons, sentences, forget_analyses)
 
 
+# spaCy's vocabulary grows with every new word: the pipeline is reloaded after this many texts.
+RELOAD_SPACY_EVERY = 100_000
+_since_reload = [0]
+
+
 def _predict(model, texts, reasons, sentences, forget):
+    from .features import reload_spacy
+
     results = [p.to_dict() for p in model.predict(texts, reasons=reasons, sentences=sentences)]
     # The texts of an archive are distinct: their analyses would only fill memory.
     forget()
+    _since_reload[0] += len(texts)
+    if _since_reload[0] >= RELOAD_SPACY_EVERY:
+        _since_reload[0] = 0
+        reload_spacy()
     return results
 
 
