@@ -10,6 +10,7 @@ each text carries a numbered suffix so that no text repeats and the analysis cac
 """
 
 import argparse
+import importlib.util
 import itertools
 import json
 import sys
@@ -68,6 +69,9 @@ def main():
     print(header)
     rows = []
     for name, params in CANDIDATES.items():
+        if params["analysis"] == "lookup" and importlib.util.find_spec("spacy_lookups_data") is None:
+            print(f"{name:<42} skipped: pip install spacy-lookups-data")
+            continue
         start = time.perf_counter()
         estimator = fitter(config, {**chosen, **params})(train)
         fit_s = time.perf_counter() - start
