@@ -99,8 +99,9 @@ def cmd_score(args):
         raise ReseauMediaError("donnez soit des textes, soit --file, pas les deux.")
     if args.file and (archive_format(args.file, args.format) or args.output):
         return _score_file(args)
-    if args.output or args.format or args.skip_invalid or args.n_jobs != 1 or args.backend != "local":
-        raise ReseauMediaError("--sortie, --format, --ignorer-invalides, --n-jobs et --backend vont avec --file TABLEAU.")
+    if args.output or args.format or args.encoding or args.skip_invalid or args.n_jobs != 1 or args.backend != "local":
+        raise ReseauMediaError("--sortie, --format, --encoding, --ignorer-invalides, --n-jobs et --backend vont avec "
+                               "--file TABLEAU (.csv, .tsv, .jsonl, ou --format lignes) ; un texte seul se lit en UTF-8.")
     model = load(args.model, home=args.home)
     if args.file:
         texts = [single_text(read_bytes(args.file), args.file)]

@@ -157,6 +157,15 @@ def test_plain_text_one_text_per_line(tmp_path, capsys):
     assert f"{lines}:2 : ligne vide" in capsys.readouterr().err
 
 
+def test_table_options_without_a_table_are_refused(tmp_path, capsys):
+    draft = tmp_path / "brouillon.txt"
+    draft.write_text(REUNION, encoding="utf-8")
+    assert main(["score", "--file", str(draft), "--encoding", "cp1252"]) == 2
+    assert "--encoding" in capsys.readouterr().err
+    assert main(["score", REUNION, "--n-jobs", "2"]) == 2
+    assert "vont avec --file TABLEAU" in capsys.readouterr().err
+
+
 def test_an_error_midway_leaves_no_output_and_no_temporary_file(tmp_path, monkeypatch, capsys):
     sheet = write_csv(tmp_path / "export.csv", drafts(30), encoding="utf-8")
     out = tmp_path / "scored.csv"
