@@ -33,6 +33,9 @@ class ReseauMediaClassifier(ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     spacy_model : name of the installed spaCy pipeline used for lemmas.
+    analysis : how much of spaCy runs: "full" (tagger and lemmatizer), "lookup" (tokenizer and
+        lookup lemmas from spacy-lookups-data) or "tokenizer" (tokenizer only); see
+        `features.ANALYSES`.
     C : inverse regularisation of the logistic regression.
     char_ngram_range, word_ngram_range : n-gram spans of the two TF-IDF views.
     min_df : minimum document frequency of an n-gram.
@@ -66,8 +69,10 @@ class ReseauMediaClassifier(ClassifierMixin, BaseEstimator):
         target_accuracy=0.97,
         max_uncertain_share=0.2,
         random_state=0,
+        analysis="full",
     ):
         self.spacy_model = spacy_model
+        self.analysis = analysis
         self.C = C
         self.char_ngram_range = char_ngram_range
         self.word_ngram_range = word_ngram_range
@@ -80,6 +85,11 @@ class ReseauMediaClassifier(ClassifierMixin, BaseEstimator):
         self.target_accuracy = target_accuracy
         self.max_uncertain_share = max_uncertain_share
         self.random_state = random_state
+
+    def __setstate__(self, state):
+        # Models saved before `analysis` existed ran the full pipeline; get_params needs the attribute.
+        state.setdefault("analysis", "full")
+        super().__setstate__(state)
 
     def _build_pipeline(self):
         features = FeatureUnion(
@@ -116,7 +126,7 @@ class ReseauMediaClassifier(ClassifierMixin, BaseEstimator):
             C=self.C, class_weight=self.class_weight, max_iter=5000, random_state=self.random_state
         )
         return Pipeline(
-            [("analyse", SpacyAnalyser(self.spacy_model)), ("features", features), ("classify", classifier)]
+            [("analyse", SpacyAnalyser(self.spacy_model, analysis=self.analysis)), ("features", features), ("classify", classifier)]
         )
 
     def fit(self, X, y, sample_weight=None, groups=None):

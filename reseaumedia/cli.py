@@ -7,13 +7,13 @@ import json
 import os
 import sys
 import warnings
-from pathlib import Path
 
 from .artefact import default_model_dir, read_meta
 from .errors import ReseauMediaError
 from .home import Registry, home_dir, resolve
-from .inputs import BATCH_SUFFIXES, read_bytes, read_rows, single_text
+from .inputs import ARCHIVE_FORMATS, archive_format, read_bytes, single_text
 from .labels import LABEL_NAMES_FR, MEDIA, RESEAU
+from .outputs import OUTPUT_FORMATS
 from .results import MODEL_SOURCES_FR
 
 
@@ -109,18 +109,11 @@ def _excerpt(text, width=60):
 def cmd_score(args):
     if args.file and args.texts:
         raise ReseauMediaError("donnez soit des textes, soit --file, pas les deux.")
-    if args.file and Path(args.file).suffix.lower() in BATCH_SUFFIXES:
-        model = load(args.model, home=args.home)
-        rows = read_rows(args.file, args.column)
-        # Reasons and sentences only where they are printed: the JSON lines.
-        predictions = predict([r.text for r in rows], model=model, reasons=args.json, sentences=args.json)
-        for row, p in zip(rows, predictions):
-            if args.json:
-                print(json.dumps({"id": row.id, "line": row.line, **p.to_dict()}, ensure_ascii=False))
-            else:
-                label = p.label_fr if p.certain else f"incertain ({p.label_fr})"
-                print(f"ligne {row.line:>5}  {label:<7} {_percent(p.confidence):>8}  « {_excerpt(row.text)} »")
-        return 0
+    if args.file and (archive_format(args.file, args.format) or args.output):
+        return _score_file(args)
+    if args.output or args.format or args.encoding or args.skip_invalid or args.n_jobs != 1 or args.backend != "local":
+        raise ReseauMediaError("--sortie, --format, --encoding, --ignorer-invalides, --n-jobs et --backend vont avec "
+                               "--file TABLEAU (.csv, .tsv, .jsonl, ou --format lignes) ; un texte seul se lit en UTF-8.")
     if args.file:
         texts = [single_text(read_bytes(args.file), args.file)]
     elif args.texts:
@@ -182,6 +175,40 @@ def _port(args):
     from .client import configured_port
 
     return configured_port(args.port)
+
+
+def _score_file(args):
+    """A whole table (CSV, TSV, JSONL, or one text per line), streamed; see reseaumedia.archive."""
+    from .archive import run
+    from .inputs import Archive
+
+    if archive_format(args.file, args.format) is None:
+        raise ReseauMediaError(f"{args.file} est lu comme un seul texte : --sortie va avec un tableau (.csv, .tsv, "
+                               ".jsonl), ou ajoutez --format lignes pour un texte par ligne.")
+    if args.json and args.output:
+        raise ReseauMediaError("--json règle l'affichage ; avec --sortie, nommez le fichier .jsonl pour du JSON.")
+    archive = Archive(args.file, args.column, args.format, args.encoding)
+    model = load(args.model, home=args.home)
+
+    def show(row, result):
+        if args.json:
+            print(json.dumps({"id": row.id, "line": row.line, **result}, ensure_ascii=False))
+        else:
+            label = LABEL_NAMES_FR[result["label"]]
+            label = label if result["certain"] else f"incertain ({label})"
+            confidence = result["probabilities"][result["label"]]
+            print(f"ligne {row.line:>5}  {label:<7} {_percent(confidence):>8}  « {_excerpt(row.text)} »")
+
+    # Reasons and sentences only where they are printed: the JSON lines.
+    outcome = run(archive, model, output=args.output, output_format=args.output_format, show=show,
+                  reasons=args.json, sentences=args.json, skip_invalid=args.skip_invalid, n_jobs=args.n_jobs,
+                  backend=args.backend, scheduler=args.scheduler, progress=not args.quiet and sys.stderr.isatty())
+    if outcome.rejects:
+        print(f"{outcome.rejected} ligne(s) refusée(s), écrites avec leur raison dans {outcome.rejects}", file=sys.stderr)
+    if outcome.output is not None and not args.quiet:
+        print(f"{outcome.scored} texte(s) analysé(s), écrits dans {outcome.output}")
+        print(_model_line(model.version, model.source, model.path))
+    return 0
 
 
 def _training(name="train"):
@@ -468,8 +495,21 @@ def build_parser():
 
     score = sub.add_parser("score", help="analyser un texte, un fichier ou l'entrée standard")
     score.add_argument("texts", nargs="*", metavar="TEXTE", help="texte(s) à analyser")
-    score.add_argument("--file", "-f", help="fichier texte (un texte), ou .csv / .jsonl (un texte par ligne)")
+    score.add_argument("--file", "-f", help="fichier texte (un texte), ou tableau .csv / .tsv / .jsonl (un texte par ligne)")
     score.add_argument("--column", "--colonne", default="text", help="colonne ou champ du texte (défaut : text)")
+    score.add_argument("--format", choices=ARCHIVE_FORMATS,
+                       help="format du fichier (défaut : d'après l'extension) ; « lignes » : un texte par ligne")
+    score.add_argument("--encoding", "--encodage", help="encodage du tableau (défaut : utf-8 ; sinon cp1252, latin-1)")
+    score.add_argument("--output", "--sortie", metavar="FICHIER",
+                       help="écrire le tableau analysé (.csv, .tsv ou .jsonl) : colonnes d'origine + décision")
+    score.add_argument("--output-format", "--format-sortie", choices=OUTPUT_FORMATS, help="format de la sortie (défaut : d'après l'extension)")
+    score.add_argument("--skip-invalid", "--ignorer-invalides", action="store_true",
+                       help="analyser les lignes valides et écrire les autres, avec leur raison, dans SORTIE.rejets.jsonl")
+    score.add_argument("--quiet", "--silencieux", "-q", action="store_true", help="pas de barre de progression ni de bilan")
+    score.add_argument("--n-jobs", "--processus", type=int, default=1, metavar="N", help="analyser avec N processus locaux")
+    score.add_argument("--backend", "--moteur", choices=("local", "dask"), default="local",
+                       help="« dask » : analyser sur une grappe Dask (avec --scheduler)")
+    score.add_argument("--scheduler", "--planificateur", metavar="ADRESSE", help="adresse du planificateur Dask (tcp://hôte:8786)")
     score.add_argument("--json", action="store_true", help="sortie JSON (une ligne par texte, raisons et phrases comprises)")
     score.add_argument("--phrases", action="store_true", help="afficher aussi l'orientation de chaque phrase")
     score.add_argument("--model", "--modele", help="dossier d'un autre modèle")

@@ -7,13 +7,15 @@ Three views of the same draft, so that the cues stay readable for explanations:
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 from threading import Lock
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from .nlp import load_spacy
+from .errors import ModelError
+from .nlp import load_spacy, load_tokenizer
 from .text import EMAIL_TOKEN, HASHTAG_RE, MENTION_TOKEN, URL_TOKEN, is_emoji, normalise, strip_accents
 
 SECOND_PERSON = frozenset("tu te t toi ton ta tes vous votre vos tien tienne vôtre".split())
@@ -62,12 +64,15 @@ class AnalysedText:
 
 def _opens_with_verb_in_ez(tok) -> bool:
     """'Venez', 'Inscrivez-vous' opening a sentence: fr_core_news_sm often misses imperatives."""
-    starts_clause = tok.i == 0 or tok.nbor(-1).is_punct or "\n" in tok.nbor(-1).text_with_ws
-    return starts_clause and tok.lower_.endswith("ez") and len(tok) > 3 and tok.is_alpha
+    # The cheap tests first: most words do not end in "ez".
+    if not (tok.lower_.endswith("ez") and len(tok) > 3 and tok.is_alpha):
+        return False
+    return tok.i == 0 or tok.nbor(-1).is_punct or "\n" in tok.nbor(-1).text_with_ws
 
 
-def _read_doc(doc, offset, lemmas, starts, counts):
+def _read_doc(doc, offset, lemmas, starts, counts, lemma_of):
     """Add one spaCy doc's lemmas (with their offsets) and cue counts to the running totals."""
+    tagged = doc.has_annotation("MORPH")
     for tok in doc:
         if tok.is_space:
             continue
@@ -89,7 +94,8 @@ def _read_doc(doc, offset, lemmas, starts, counts):
             counts["questions"] += "?" in tok.text
             counts["exclamations"] += "!" in tok.text
             continue
-        emojis = sum(is_emoji(c) for c in tok.text)
+        # No ASCII character is an emoji: most words skip the per-character test.
+        emojis = 0 if tok.text.isascii() else sum(is_emoji(c) for c in tok.text)
         if emojis:
             counts["emojis"] += emojis
             lemmas.append("EMOJI")
@@ -99,10 +105,10 @@ def _read_doc(doc, offset, lemmas, starts, counts):
         counts["deuxieme_personne"] += bare in SECOND_PERSON
         counts["premiere_personne_singulier"] += bare in FIRST_SINGULAR
         counts["premiere_personne_pluriel"] += bare in FIRST_PLURAL
-        if "Imp" in tok.morph.get("Mood") or _opens_with_verb_in_ez(tok):
+        if (tagged and "Imp" in tok.morph.get("Mood")) or _opens_with_verb_in_ez(tok):
             counts["imperatifs"] += 1
         # A lemma is one TF-IDF token: it must not contain white space.
-        lemmas.append("_".join(strip_accents(tok.lemma_.lower().lstrip("-#")).split()) or "_")
+        lemmas.append("_".join(strip_accents(lemma_of(tok).lower().lstrip("-#")).split()) or "_")
         starts.append(start)
 
 
@@ -146,6 +152,44 @@ def chunks(text: str, size: int):
 # Above this many characters a text is cut into pieces for spaCy (see `chunks`).
 CHUNK_CHARS = 20_000
 
+# How much of spaCy each analysis runs. "full": tagger and lemmatizer (morphology feeds the
+# imperative cue). "lookup": the tokenizer only, lemmas from spacy-lookups-data's French table,
+# imperatives from their "-ez" ending alone. "tokenizer": the tokenizer only, the lower-cased word
+# standing in for its lemma. The cheaper two skip the neural tagger, spaCy's slowest step.
+ANALYSES = ("full", "lookup", "tokenizer")
+
+
+@lru_cache(maxsize=None)
+def lookup_table(lang: str = "fr"):
+    """spaCy's lookup lemma table for `lang` (the spacy-lookups-data package), loaded once."""
+    try:
+        from spacy.lookups import load_lookups
+
+        return load_lookups(lang, ["lemma_lookup"]).get_table("lemma_lookup")
+    except (ImportError, ValueError) as exc:
+        raise ModelError(
+            f"l'analyse « lookup » demande les tables de lemmes de spaCy ({exc.__class__.__name__}). "
+            "Installez-les avec : pip install spacy-lookups-data"
+        ) from exc
+
+
+def _lemma_function(analysis: str):
+    if analysis == "full":
+        return lambda tok: tok.lemma_
+    if analysis == "lookup":
+        table = lookup_table("fr")
+
+        @lru_cache(maxsize=100_000)
+        def lemma(form):
+            # The French table gives a list of lemmas per form; the first is the usual reading.
+            found = table.get(form)
+            return form if not found else found[0] if isinstance(found, list) else found
+
+        return lambda tok: lemma(tok.lower_)
+    if analysis == "tokenizer":
+        return lambda tok: tok.lower_
+    raise ValueError(f"analysis must be one of {ANALYSES}, got {analysis!r}")
+
 
 class SpacyAnalyser(BaseEstimator, TransformerMixin):
     """Raw texts -> AnalysedText, through the spaCy pipeline named by `spacy_model`.
@@ -153,17 +197,24 @@ class SpacyAnalyser(BaseEstimator, TransformerMixin):
     Holds only the model's name, so the fitted estimator pickles without spaCy inside.
     """
 
-    def __init__(self, spacy_model="fr_core_news_sm", batch_size=64):
+    def __init__(self, spacy_model="fr_core_news_sm", batch_size=64, analysis="full"):
         self.spacy_model = spacy_model
         self.batch_size = batch_size
+        self.analysis = analysis
+
+    def __setstate__(self, state):
+        # Models saved before `analysis` existed ran the full pipeline.
+        state.setdefault("analysis", "full")
+        super().__setstate__(state)
 
     def fit(self, X, y=None):
         return self
 
     def transform(self, X):
         texts = list(X)
+        key = (self.spacy_model, self.analysis)
         with _CACHE_LOCK:
-            found = {t: _ANALYSED[(self.spacy_model, t)] for t in texts if (self.spacy_model, t) in _ANALYSED}
+            found = {t: _ANALYSED[(*key, t)] for t in texts if (*key, t) in _ANALYSED}
         missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
             found.update(self._analyse(missing))
@@ -171,22 +222,26 @@ class SpacyAnalyser(BaseEstimator, TransformerMixin):
                 if len(_ANALYSED) + len(missing) > ANALYSIS_CACHE_SIZE:
                     _ANALYSED.clear()
                 for text in missing[:ANALYSIS_CACHE_SIZE]:
-                    _ANALYSED[(self.spacy_model, text)] = found[text]
+                    _ANALYSED[(*key, text)] = found[text]
         return [found[t] for t in texts]
 
     def _analyse(self, texts) -> dict:
-        nlp = load_spacy(self.spacy_model)
+        lemma_of = _lemma_function(self.analysis)
+        if self.analysis == "full":
+            pipe = load_spacy(self.spacy_model).pipe
+        else:
+            pipe = load_tokenizer(self.spacy_model).tokenizer.pipe
         normalised = [normalise(text) for text in texts]
         totals = [([], [], dict.fromkeys(CUE_NAMES, 0.0)) for _ in texts]
         short = [i for i, n in enumerate(normalised) if len(n) <= CHUNK_CHARS]
-        for i, doc in zip(short, nlp.pipe((normalised[i] for i in short), batch_size=self.batch_size)):
-            _read_doc(doc, 0, *totals[i])
+        for i, doc in zip(short, pipe((normalised[i] for i in short), batch_size=self.batch_size)):
+            _read_doc(doc, 0, *totals[i], lemma_of)
         for i, norm in enumerate(normalised):
             if len(norm) > CHUNK_CHARS:
                 pieces = list(chunks(norm, CHUNK_CHARS))
                 # Two pieces at a time keep memory flat whatever the text's length.
-                for (offset, _), doc in zip(pieces, nlp.pipe((p for _, p in pieces), batch_size=2)):
-                    _read_doc(doc, offset, *totals[i])
+                for (offset, _), doc in zip(pieces, pipe((p for _, p in pieces), batch_size=2)):
+                    _read_doc(doc, offset, *totals[i], lemma_of)
         return {
             text: AnalysedText(
                 normalised=norm,
@@ -204,6 +259,12 @@ class SpacyAnalyser(BaseEstimator, TransformerMixin):
 ANALYSIS_CACHE_SIZE = 50_000
 _ANALYSED: dict = {}
 _CACHE_LOCK = Lock()
+
+
+def forget_analyses():
+    """Empty the analysis cache: an archive of distinct texts gains nothing from it but memory."""
+    with _CACHE_LOCK:
+        _ANALYSED.clear()
 
 
 def surfaces(analysed):

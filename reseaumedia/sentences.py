@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 
 from .features import CHUNK_CHARS, chunks
-from .nlp import load_spacy
+from .nlp import load_tokenizer
 
 
 @lru_cache(maxsize=1)
@@ -21,7 +21,7 @@ def _sentencizer():
 
 def sentence_spans(text: str, spacy_model: str = "fr_core_news_sm") -> list:
     """[(start, end), ...] of the sentences of `text`, in order, blank ones left out."""
-    nlp = load_spacy(spacy_model)
+    nlp = load_tokenizer(spacy_model)  # the sentencizer needs the tokens only
     spans = []
     for line in re.finditer(r"[^\n]+", text):
         if not line.group().strip():

@@ -33,6 +33,8 @@ def normalise(text: str) -> str:
 
 def strip_accents(text: str) -> str:
     """'Événement' -> 'Evenement': drafts typed without accents must match those typed with them."""
+    if text.isascii():
+        return text  # nothing to strip, and most words are plain ASCII
     decomposed = unicodedata.normalize("NFD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

@@ -54,3 +54,30 @@ def test_same_fit_pickles_to_the_same_bytes(slice_model, slice_texts, tmp_path):
     joblib.dump(slice_model, tmp_path / "a.joblib")
     joblib.dump(again, tmp_path / "b.joblib")
     assert (tmp_path / "a.joblib").read_bytes() == (tmp_path / "b.joblib").read_bytes()
+
+
+def test_models_saved_before_the_analysis_parameter_run_the_full_analysis(shipped_model):
+    assert shipped_model.estimator.get_params()["analysis"] == "full"
+    assert shipped_model.estimator.pipeline_.named_steps["analyse"].analysis == "full"
+
+
+def test_tokenizer_analysis_needs_no_tagger_and_learns_the_slice(slice_texts):
+    from conftest import SLICE
+
+    from reseaumedia.features import SpacyAnalyser
+    from reseaumedia.nlp import load_tokenizer, reload_spacy
+
+    assert load_tokenizer("fr_core_news_sm").pipe_names == []
+    text = "Venez nombreux, les enfants sont allés au marché !"
+    words = SpacyAnalyser(analysis="tokenizer").transform([text])[0]
+    assert words.lemmas == ("venez", "nombreux", "les", "enfants", "sont", "alles", "au", "marche")
+    assert words.cues == SpacyAnalyser(analysis="full").transform([text])[0].cues  # "Venez": imperative either way
+    labels = [label for _, label in SLICE]
+    model = ReseauMediaClassifier(analysis="tokenizer", random_state=0).fit(slice_texts, labels)
+    assert list(model.predict(slice_texts)) == labels
+    before = model.predict_proba(["Merci Julie, tu viens jeudi ?"])
+    reload_spacy()  # a fresh vocabulary gives the same analyses
+    from reseaumedia.features import forget_analyses
+
+    forget_analyses()
+    assert np.array_equal(model.predict_proba(["Merci Julie, tu viens jeudi ?"]), before)

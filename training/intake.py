@@ -8,7 +8,6 @@ Other columns (a date, an author…) are not used and are named in the report.
 Every problem is collected with its file and line; the caller decides whether anything is written.
 """
 
-import csv
 import hashlib
 import io
 import json
@@ -19,7 +18,7 @@ from pathlib import Path
 
 from reseaumedia.classifier import LABELS
 from reseaumedia.errors import InputError
-from reseaumedia.inputs import decode, raise_csv_field_limit, read_bytes
+from reseaumedia.inputs import SNIFF_CHARS, decode, detect_delimiter, read_bytes, table_rows
 
 from .corpus import NEAR_DUPLICATE_COSINE, near_duplicate_pairs, parse_record
 
@@ -73,40 +72,16 @@ def batch_name(path: Path, digest: str) -> str:
 
 def _table_rows(path: Path, content: str):
     """Yield (line, dict or None, problem or None) for each data row of a CSV or TSV file."""
-    if path.suffix.lower() == ".tsv":
-        delimiter = "\t"
-    else:
-        # Excel in France writes semicolons: guess among the three usual delimiters on the header.
-        header = content.split("\n", 1)[0]
-        delimiter = max((",", ";", "\t"), key=header.count)
-    raise_csv_field_limit()
-    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
-    header = _next_row(reader, path)
-    if header is None:
-        return
-    names = [h.strip().lower() for h in header]
-    yield 1, names, None
-    previous = reader.line_num
-    while (row := _next_row(reader, path)) is not None:
-        line = previous + 1
-        previous = reader.line_num
-        if not any(cell.strip() for cell in row):
-            yield line, None, "ligne vide : supprimez-la ou remplissez-la"
-        elif len(row) != len(names):
-            yield line, None, (f"{len(row)} colonne(s) au lieu de {len(names)} (séparateur « {delimiter} ») : "
-                               "vérifiez les guillemets autour des textes qui contiennent ce séparateur")
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else detect_delimiter(content[:SNIFF_CHARS])
+    names = None
+    for line, cells, problem in table_rows(io.StringIO(content, newline=""), path, delimiter):
+        if line == 1:
+            names = [h.strip().lower() for h in cells]
+            yield 1, names, None
+        elif problem:
+            yield line, None, problem
         else:
-            yield line, dict(zip(names, row)), None
-
-
-def _next_row(reader, path):
-    """The next row of a csv reader, None at the end; a broken row stops the reading with its line."""
-    try:
-        return next(reader)
-    except StopIteration:
-        return None
-    except csv.Error as exc:
-        raise InputError(f"{path}:{reader.line_num} : CSV illisible ({exc}) ; vérifiez les guillemets.") from None
+            yield line, dict(zip(names, cells)), None
 
 
 def _jsonl_rows(content: str):
