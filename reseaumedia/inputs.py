@@ -3,6 +3,7 @@
 Nothing is skipped silently: a blank or unreadable row stops the run with its file and line.
 """
 
+import contextlib
 import csv
 import io
 import json
@@ -32,16 +33,23 @@ def decode(data: bytes, where: str) -> str:
         ) from None
 
 
-def read_bytes(path) -> bytes:
-    path = Path(path)
+@contextlib.contextmanager
+def reading(path, expected="un fichier texte, CSV ou JSONL"):
+    """The usual reasons a file cannot be opened, as French errors naming the file."""
     try:
-        return path.read_bytes()
+        yield
     except FileNotFoundError:
         raise InputError(f"fichier introuvable : {path}. Vérifiez le chemin.") from None
     except IsADirectoryError:
-        raise InputError(f"{path} est un dossier : donnez un fichier texte, CSV ou JSONL.") from None
+        raise InputError(f"{path} est un dossier : donnez {expected}.") from None
     except PermissionError:
         raise InputError(f"lecture interdite : {path}. Vérifiez les droits du fichier.") from None
+
+
+def read_bytes(path) -> bytes:
+    path = Path(path)
+    with reading(path):
+        return path.read_bytes()
 
 
 def single_text(data: bytes, where: str) -> str:
@@ -226,15 +234,8 @@ class Archive:
             self.columns = self._header(sample)
 
     def _head(self) -> bytes:
-        try:
-            with open(self.path, "rb") as handle:
-                return handle.read(SNIFF_CHARS)
-        except FileNotFoundError:
-            raise InputError(f"fichier introuvable : {self.path}. Vérifiez le chemin.") from None
-        except IsADirectoryError:
-            raise InputError(f"{self.path} est un dossier : donnez un fichier CSV, TSV, JSONL ou texte.") from None
-        except PermissionError:
-            raise InputError(f"lecture interdite : {self.path}. Vérifiez les droits du fichier.") from None
+        with reading(self.path, "un fichier CSV, TSV, JSONL ou texte"), open(self.path, "rb") as handle:
+            return handle.read(SNIFF_CHARS)
 
     def _decode_head(self, head: bytes) -> str:
         import codecs

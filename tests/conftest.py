@@ -136,3 +136,35 @@ def live_server(shipped_model):
     yield port
     server.should_exit = True
     thread.join(timeout=10)
+
+
+def on_a_terminal(command, *, env=None, stdout_too=True, timeout=240):
+    """Run `command` with its standard error (and output) on a pseudo-terminal.
+
+    (return code, everything written there); a program that outlives `timeout` is read no further.
+    """
+    import os
+    import pty
+    import select
+    import subprocess
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(command, stdout=follower if stdout_too else subprocess.DEVNULL, stderr=follower,
+                               stdin=subprocess.DEVNULL, env=env)
+    os.close(follower)
+    chunks, deadline = [], time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([leader], [], [], 1)
+        if ready:
+            try:
+                data = os.read(leader, 4096)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+        elif process.poll() is not None:
+            break
+    process.wait(timeout=30)
+    os.close(leader)
+    return process.returncode, b"".join(chunks).decode("utf-8", "replace")

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, on_a_terminal
 from reseaumedia import archive
 from reseaumedia.cli import main
 
@@ -196,38 +196,11 @@ def test_no_progress_bar_when_not_a_terminal_or_quiet(tmp_path, capsys, monkeypa
     assert capsys.readouterr() == ("", "")
 
 
-def _through_a_terminal(command, timeout=240):
-    """Run `command` with its standard error on a pseudo-terminal; everything it wrote there."""
-    import pty
-    import select
-    import time
-
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=follower, stdin=subprocess.DEVNULL)
-    os.close(follower)
-    chunks, deadline = [], time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([leader], [], [], 1)
-        if ready:
-            try:
-                data = os.read(leader, 4096)
-            except OSError:
-                break
-            if not data:
-                break
-            chunks.append(data)
-        elif process.poll() is not None:
-            break
-    process.wait(timeout=30)
-    os.close(leader)
-    return process.returncode, b"".join(chunks).decode("utf-8", "replace")
-
-
 def test_progress_bar_on_a_terminal(tmp_path):
     sheet = write_csv(tmp_path / "export.csv", drafts(20))
     command = [sys.executable, str(ROOT / "cli.py"), "score", "--file", str(sheet), "--colonne", "message",
                "--sortie", str(tmp_path / "out.csv")]
-    code, shown = _through_a_terminal(command)
+    code, shown = on_a_terminal(command, stdout_too=False)
     assert code == 0, shown
     assert "analyse" in shown and "20/20" in shown and "textes/s" in shown and "reste" in shown
 

@@ -160,27 +160,15 @@ def test_phrases_flag_prints_each_sentence(capsys):
 def test_words_are_coloured_on_a_terminal_only():
     """Through a real pseudo-terminal: colours there, plain text when piped."""
     import os
-    import pty
     import subprocess
     import sys
+
+    from conftest import on_a_terminal
 
     text = "Merci Julie pour ton aide samedi ! Tu reviens jeudi ?"
     command = [sys.executable, "-m", "reseaumedia", "score", text]
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"} | {"TERM": "xterm"}
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(command, stdout=follower, stderr=follower, env=env)
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            data = os.read(leader, 4096)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    process.wait(timeout=120)
-    shown = b"".join(chunks).decode("utf-8")
+    _, shown = on_a_terminal(command, env=env)
     assert "\x1b[1;32m" in shown and "raisons :" in shown
     piped = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
     assert "\x1b[" not in piped.stdout and "raisons :" in piped.stdout
