@@ -456,7 +456,7 @@ def cmd_evaluate(args):
     examples = corpus.seed_examples() if args.split == "seed" else corpus.examples(args.split)
     if not examples:
         raise ReseauMediaError(f"aucun texte dans la partie « {args.split} » du corpus.")
-    metrics = evaluate_on(model.estimator, examples)
+    metrics = evaluate_on(model.estimator, examples, per_pass=True)
     if args.json:
         print(json.dumps(metrics, ensure_ascii=False, indent=2))
     else:

@@ -205,11 +205,13 @@ def check_port_free(port: int) -> None:
 
 
 def run(model, port=None, *, ready=None) -> None:
-    """Serve `model` on 127.0.0.1 until Ctrl-C; `ready(url)` is called once it listens."""
+    """Serve `model` on 127.0.0.1 until Ctrl-C; `ready(url)` is called once it listens.
+
+    Call `check_port_free` first, before loading the model, as `reseaumedia serve` does.
+    """
     import uvicorn
 
     port = configured_port(port)
-    check_port_free(port)
     # The first text pays spaCy's lazy start-up; pay it now rather than on the first keystroke.
     model.predict("Bonjour à toutes et à tous, merci d'être là.")
     config = uvicorn.Config(create_app(model), host=HOST, port=port, log_level="warning", access_log=False)

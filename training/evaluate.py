@@ -126,11 +126,15 @@ def kind_metrics(examples, predicted) -> dict:
     return result
 
 
-def evaluate_on(estimator, examples) -> dict:
-    """Metrics of a fitted estimator on examples (its own incertain band applied)."""
+def evaluate_on(estimator, examples, *, per_pass=False) -> dict:
+    """Metrics of a fitted estimator on examples (its own incertain band applied); with
+    `per_pass`, also the accuracy of each writing pass (`groups`)."""
     proba = estimator.predict_proba([e.text for e in examples])
     p = proba[:, list(estimator.classes_).index(POSITIVE)]
-    return probability_metrics(examples, p, getattr(estimator, "uncertain_margin_", 0.0))
+    margin = getattr(estimator, "uncertain_margin_", 0.0)
+    if per_pass:
+        return pooled_with_groups(examples, [float(x) for x in p], lambda e: e.group, margin)
+    return probability_metrics(examples, p, margin)
 
 
 def grouped_cross_validation(fit, examples, group_of) -> dict:
