@@ -11,8 +11,10 @@ from functools import lru_cache
 from threading import Lock
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.utils.validation import check_is_fitted
 
 from .errors import ModelError
 from .nlp import load_spacy, load_tokenizer
@@ -62,54 +64,72 @@ class AnalysedText:
         return strip_accents(self.normalised.lower())
 
 
-def _opens_with_verb_in_ez(tok) -> bool:
-    """'Venez', 'Inscrivez-vous' opening a sentence: fr_core_news_sm often misses imperatives."""
-    # The cheap tests first: most words do not end in "ez".
-    if not (tok.lower_.endswith("ez") and len(tok) > 3 and tok.is_alpha):
-        return False
-    return tok.i == 0 or tok.nbor(-1).is_punct or "\n" in tok.nbor(-1).text_with_ws
+# spaCy attributes read for every token in one array (a Python Token object per token costs more
+# than everything done with it).
+TOKEN_ATTRS = ("ORTH", "LEMMA", "MORPH", "IDX")
+# Bound on the per-analysis table of token facts; an archive's stream of new numbers and typos
+# must not grow memory without end.
+TOKEN_FACTS_SIZE = 200_000
+_TOKEN_FACTS: dict = {}
 
 
-def _read_doc(doc, offset, lemmas, starts, counts, lemma_of):
+def _token_facts(tok, lemma_of):
+    """What one token adds to its text's totals, from the token alone: (lemma or None,
+    ((cue, increment), ...), imperative if it opens a sentence, whether the next token opens one).
+
+    Everything here depends only on the token's form, lemma and morphology, so it is computed
+    once per distinct (form, lemma, morphology) and looked up after that.
+    """
+    opens_next = tok.is_punct or "\n" in tok.text
+    if tok.is_space:
+        return None, (), False, opens_next
+    low = tok.lower_.rstrip("'")
+    if low in PLACEHOLDERS:
+        lemma, cue = PLACEHOLDERS[low]
+        return lemma, (("longueur", 1), (cue, 1)), False, opens_next
+    if tok.like_num:
+        return "NOMBRE", (("longueur", 1), ("nombres", 1)), False, opens_next
+    if tok.is_punct:
+        return None, (("longueur", 1), ("questions", int("?" in tok.text)), ("exclamations", int("!" in tok.text))), False, opens_next
+    # No ASCII character is an emoji: most words skip the per-character test.
+    emojis = 0 if tok.text.isascii() else sum(is_emoji(c) for c in tok.text)
+    if emojis:
+        return "EMOJI", (("longueur", 1), ("emojis", emojis)), False, opens_next
+    bare = low.lstrip("-#")
+    imperative = "Imp" in tok.morph.get("Mood")
+    adds = (
+        ("longueur", 1),
+        ("deuxieme_personne", int(bare in SECOND_PERSON)),
+        ("premiere_personne_singulier", int(bare in FIRST_SINGULAR)),
+        ("premiere_personne_pluriel", int(bare in FIRST_PLURAL)),
+        ("imperatifs", int(imperative)),
+    )
+    # 'Venez', 'Inscrivez-vous' opening a sentence: fr_core_news_sm often misses imperatives.
+    in_ez = not imperative and tok.lower_.endswith("ez") and len(tok) > 3 and tok.is_alpha
+    # A lemma is one TF-IDF token: it must not contain white space.
+    lemma = "_".join(strip_accents(lemma_of(tok).lower().lstrip("-#")).split()) or "_"
+    return lemma, adds, in_ez, opens_next
+
+
+def _read_doc(doc, offset, lemmas, starts, counts, key, lemma_of):
     """Add one spaCy doc's lemmas (with their offsets) and cue counts to the running totals."""
-    tagged = doc.has_annotation("MORPH")
-    for tok in doc:
-        if tok.is_space:
-            continue
-        counts["longueur"] += 1
-        low = tok.lower_.rstrip("'")
-        start = offset + tok.idx
-        if low in PLACEHOLDERS:
-            lemma, cue = PLACEHOLDERS[low]
-            lemmas.append(lemma)
-            starts.append(start)
-            counts[cue] += 1
-            continue
-        if tok.like_num:
-            lemmas.append("NOMBRE")
-            starts.append(start)
-            counts["nombres"] += 1
-            continue
-        if tok.is_punct:
-            counts["questions"] += "?" in tok.text
-            counts["exclamations"] += "!" in tok.text
-            continue
-        # No ASCII character is an emoji: most words skip the per-character test.
-        emojis = 0 if tok.text.isascii() else sum(is_emoji(c) for c in tok.text)
-        if emojis:
-            counts["emojis"] += emojis
-            lemmas.append("EMOJI")
-            starts.append(start)
-            continue
-        bare = low.lstrip("-#")
-        counts["deuxieme_personne"] += bare in SECOND_PERSON
-        counts["premiere_personne_singulier"] += bare in FIRST_SINGULAR
-        counts["premiere_personne_pluriel"] += bare in FIRST_PLURAL
-        if (tagged and "Imp" in tok.morph.get("Mood")) or _opens_with_verb_in_ez(tok):
+    facts = _TOKEN_FACTS.setdefault(key, {})  # key: (spaCy model, analysis)
+    if len(facts) > TOKEN_FACTS_SIZE:
+        facts.clear()
+    opening = True  # the first token opens a sentence
+    for i, (orth, lemma_key, morph, idx) in enumerate(doc.to_array(TOKEN_ATTRS).tolist()):
+        found = facts.get((orth, lemma_key, morph))
+        if found is None:
+            found = facts[orth, lemma_key, morph] = _token_facts(doc[i], lemma_of)
+        lemma, adds, in_ez, opens_next = found
+        for name, increment in adds:
+            counts[name] += increment
+        if in_ez and opening:
             counts["imperatifs"] += 1
-        # A lemma is one TF-IDF token: it must not contain white space.
-        lemmas.append("_".join(strip_accents(lemma_of(tok).lower().lstrip("-#")).split()) or "_")
-        starts.append(start)
+        if lemma is not None:
+            lemmas.append(lemma)
+            starts.append(offset + idx)
+        opening = opens_next
 
 
 DENSITY_WORDS = 25
@@ -227,6 +247,7 @@ class SpacyAnalyser(BaseEstimator, TransformerMixin):
 
     def _analyse(self, texts) -> dict:
         lemma_of = _lemma_function(self.analysis)
+        key = (self.spacy_model, self.analysis)
         if self.analysis == "full":
             pipe = load_spacy(self.spacy_model).pipe
         else:
@@ -235,13 +256,13 @@ class SpacyAnalyser(BaseEstimator, TransformerMixin):
         totals = [([], [], dict.fromkeys(CUE_NAMES, 0.0)) for _ in texts]
         short = [i for i, n in enumerate(normalised) if len(n) <= CHUNK_CHARS]
         for i, doc in zip(short, pipe((normalised[i] for i in short), batch_size=self.batch_size)):
-            _read_doc(doc, 0, *totals[i], lemma_of)
+            _read_doc(doc, 0, *totals[i], key, lemma_of)
         for i, norm in enumerate(normalised):
             if len(norm) > CHUNK_CHARS:
                 pieces = list(chunks(norm, CHUNK_CHARS))
                 # Two pieces at a time keep memory flat whatever the text's length.
                 for (offset, _), doc in zip(pieces, pipe((p for _, p in pieces), batch_size=2)):
-                    _read_doc(doc, offset, *totals[i], lemma_of)
+                    _read_doc(doc, offset, *totals[i], key, lemma_of)
         return {
             text: AnalysedText(
                 normalised=norm,
@@ -288,13 +309,51 @@ class StableTfidfVectorizer(TfidfVectorizer):
 
     It also stores its vocabulary as one string: joblib unpickles in pure Python, where 180k
     separate dictionary entries cost a second at every start, and one string costs nothing.
+
+    Fitted with analyzer="char_wb", it transforms word by word: that analyzer's n-grams never
+    cross a space, so a text's counts are the sum of its words' counts, and the columns of each
+    word are looked up once and remembered. Same matrix as the parent's (tested on the corpus),
+    several times faster: the words of an archive repeat, its texts do not.
     """
 
     SEPARATOR = "\0"
+    # Bound on the remembered words (an archive's stream of new numbers and typos).
+    WORD_CACHE_SIZE = 100_000
+
+    def transform(self, raw_documents):
+        if self.analyzer != "char_wb" or isinstance(raw_documents, str) or not hasattr(self, "_tfidf"):
+            return super().transform(raw_documents)
+        check_is_fitted(self, "vocabulary_")
+        counts = self._counts_by_word(raw_documents)
+        if self.binary:
+            counts.data.fill(1)
+        return self._tfidf.transform(counts, copy=False)
+
+    def _counts_by_word(self, documents):
+        cache = self.__dict__.setdefault("_word_columns", {})
+        if len(cache) > self.WORD_CACHE_SIZE:
+            cache.clear()
+        vocabulary, preprocess, analyse = self.vocabulary_, self.build_preprocessor(), self.build_analyzer()
+        columns, indptr = [], [0]
+        for document in documents:
+            for word in preprocess(self.decode(document)).split():
+                found = cache.get(word)
+                if found is None:
+                    found = cache[word] = tuple(vocabulary[g] for g in analyse(word) if g in vocabulary)
+                columns.extend(found)
+            indptr.append(len(columns))
+        index = np.int32 if len(columns) < np.iinfo(np.int32).max else np.int64
+        counts = sp.csr_matrix(
+            (np.ones(len(columns), dtype=self.dtype), np.asarray(columns, dtype=index), np.asarray(indptr, dtype=index)),
+            shape=(len(indptr) - 1, len(vocabulary)),
+        )
+        counts.sum_duplicates()  # and sorts the columns of each row, as the parent does
+        return counts
 
     def __getstate__(self):
         state = dict(super().__getstate__())  # the parent hands back the live __dict__
         state.pop("_stop_words_id", None)
+        state.pop("_word_columns", None)
         vocabulary = state.get("vocabulary_")
         if isinstance(vocabulary, dict) and not any(self.SEPARATOR in term for term in vocabulary):
             terms = sorted(vocabulary, key=vocabulary.get)

@@ -1,0 +1,81 @@
+"""The fast paths of the features must give exactly what the plain computation gives."""
+
+import json
+import random
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from reseaumedia import features
+from reseaumedia.features import SpacyAnalyser, StableTfidfVectorizer
+
+from conftest import ROOT
+
+ODD = [
+    "  Deux  espaces\tet une tabulation\n\nPUIS DES MAJUSCULES  ",
+    "ΟΔΟΣ ΣΟΦΟΣ Σ",  # Greek final sigma: lower case depends on the letter's place in the word
+    "a",
+    "🎉🎉 #fête @ami xurlx 12 345",
+    "mot-composé l'apostrophe aujourd'hui",
+]
+
+
+def corpus_texts(n, seed=0):
+    texts = []
+    for path in sorted((ROOT / "corpus" / "authored").glob("*.jsonl")):
+        texts += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return random.Random(seed).sample(texts, n)
+
+
+def test_char_view_word_by_word_equals_the_plain_vectorizer():
+    texts = corpus_texts(900)
+    fit_on, score = texts[:600], texts[600:] + ODD
+    vectorizer = StableTfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), max_features=20_000).fit(fit_on)
+    for _ in range(2):  # cold, then with the words remembered
+        fast = vectorizer.transform(score)
+        plain = TfidfVectorizer.transform(vectorizer, score)
+        assert type(fast) is type(plain)
+        assert fast.shape == plain.shape and fast.dtype == plain.dtype
+        assert np.array_equal(fast.indptr, plain.indptr) and np.array_equal(fast.indices, plain.indices)
+        assert np.array_equal(fast.data, plain.data)
+
+
+def test_word_memory_stays_bounded_and_out_of_the_pickle(monkeypatch):
+    import pickle
+
+    monkeypatch.setattr(StableTfidfVectorizer, "WORD_CACHE_SIZE", 50)
+    texts = corpus_texts(200, seed=1)
+    vectorizer = StableTfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4)).fit(texts)
+    before = vectorizer.transform(texts)
+    for text in texts:
+        vectorizer.transform([text])
+        assert len(vectorizer._word_columns) <= 50 + len(text.split())
+    assert (vectorizer.transform(texts) != before).nnz == 0
+    assert "_word_columns" not in pickle.loads(pickle.dumps(vectorizer)).__dict__
+
+
+def test_an_analysis_does_not_depend_on_the_texts_read_before_it():
+    """Token facts are remembered across texts: the same text must come out the same whether the
+    table is empty or full, alone or in a batch, and in any order."""
+    texts = corpus_texts(300, seed=2) + ODD
+    analyser = SpacyAnalyser()
+    features._TOKEN_FACTS.clear()
+    features.forget_analyses()
+    batch = analyser.transform(texts)
+    features.forget_analyses()
+    backwards = analyser.transform(texts[::-1])[::-1]
+    features.forget_analyses()
+    features._TOKEN_FACTS.clear()
+    alone = [analyser.transform([text])[0] for text in texts[::7]]
+    features.forget_analyses()
+    assert batch == backwards
+    assert alone == batch[::7]
+
+
+def test_a_sentence_opening_imperative_in_ez_is_counted_once():
+    analyser = SpacyAnalyser(analysis="tokenizer")
+    features.forget_analyses()
+    imperative = features.CUE_NAMES.index("imperatifs")
+    opening, inside = analyser.transform(["Venez nombreux. Rejoignez le club", "Vous venez demain au club"])
+    assert opening.cues[imperative] == np.log1p(2)
+    assert inside.cues[imperative] == 0.0
