@@ -7,7 +7,7 @@ Prints, on distinct corpus texts (every text carries a numbered suffix, so nothi
 analysis cache cannot flatter the figures):
 1. single-process scoring, labels only (what `score --file … --sortie x.csv` computes), and the
    spaCy components that analysis uses run alone on the same texts with the same batch size;
-2. spaCy's batch_size and n_process sweeps;
+2. spaCy's batch sweeps (texts and characters per batch) and n_process;
 3. `--n-jobs 2` against one process, through the archive runner on the same CSV;
 4. a generated CSV of about 100 MB scored end to end by the command line in a child process:
    wall time, rows out = rows in, and the child's peak resident memory (wait4's ru_maxrss).
@@ -70,10 +70,10 @@ def fitted_model(analysis, folder):
     return reseaumedia.load(folder)
 
 
-def spacy_alone(nlp, analysis, normalised, batch_size):
-    if analysis == "full":
-        return lambda: list(nlp.pipe(normalised, batch_size=batch_size))
-    return lambda: list(nlp.tokenizer.pipe(normalised, batch_size=batch_size))
+def spacy_alone(nlp, analysis, normalised, batch_size, max_chars=features.BATCH_CHARS):
+    """The spaCy part of the analysis alone, in the analysis's own batches."""
+    pipe = nlp.pipe if analysis == "full" else nlp.tokenizer.pipe
+    return lambda: list(features.piped(pipe, normalised, batch_size, max_chars))
 
 
 def write_csv(path, rows):
@@ -174,7 +174,11 @@ def main():
 
     print("2. spaCy sweeps on the same texts (texts/s)")
     for size in (16, 64, 256, 1000):
-        print(f"   batch_size {size:>5}: {rate(len(sample), spacy_alone(nlp, analysis, normalised, size)):>8,.0f}")
+        print(f"   batch_size {size:>5} (≤ {features.BATCH_CHARS:,} characters): "
+              f"{rate(len(sample), spacy_alone(nlp, analysis, normalised, size)):>8,.0f}")
+    for chars in (2_500, 5_000, 10_000, 20_000, 10**9):
+        print(f"   ≤ {chars:>13,} characters (batch_size {batch_size}): "
+              f"{rate(len(sample), spacy_alone(nlp, analysis, normalised, batch_size, chars)):>8,.0f}")
     if analysis == "full":
         part = normalised[:1500]
         for n_process in (1, 2):

@@ -96,6 +96,7 @@ def server_peak_mb(pid):
 def throughput():
     """Texts/s of labels-only scoring vs. the spaCy components alone, on the same distinct texts."""
     import reseaumedia
+    from reseaumedia.features import piped
     from reseaumedia.nlp import load_spacy
     from reseaumedia.text import normalise
 
@@ -109,9 +110,9 @@ def throughput():
     spacy_texts = [normalise(t) for t in ours]
     # One untimed pass first: spaCy's first large run pays one-time costs (new words added to its
     # vocabulary, the network's first batches) that the measure taken second would get for free.
-    list(nlp.pipe(spacy_texts, batch_size=batch_size))
+    list(piped(nlp.pipe, spacy_texts, batch_size))
     start = time.perf_counter()
-    for _ in nlp.pipe(spacy_texts, batch_size=batch_size):
+    for _ in piped(nlp.pipe, spacy_texts, batch_size):
         pass
     spacy_rate = len(texts) / (time.perf_counter() - start)
     start = time.perf_counter()

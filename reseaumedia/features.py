@@ -6,6 +6,7 @@ Three views of the same draft, so that the cues stay readable for explanations:
 - a few named cues of address and diffusion (questions, "tu"/"vous", links, hashtags...).
 """
 
+from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 from threading import Lock
@@ -67,10 +68,12 @@ class AnalysedText:
 # spaCy attributes read for every token in one array (a Python Token object per token costs more
 # than everything done with it).
 TOKEN_ATTRS = ("ORTH", "LEMMA", "MORPH", "IDX")
-# Bound on the per-analysis table of token facts; an archive's stream of new numbers and typos
-# must not grow memory without end.
-TOKEN_FACTS_SIZE = 200_000
+# Bound on the per-analysis table of token facts (about 300 bytes each); an archive's stream of
+# new numbers and typos must not grow memory without end.
+TOKEN_FACTS_SIZE = 50_000
 _TOKEN_FACTS: dict = {}
+# The few distinct cue increments, shared by all the facts that have them.
+_SHARED_ADDS: dict = {}
 
 
 def _token_facts(tok, lemma_of):
@@ -120,7 +123,8 @@ def _read_doc(doc, offset, lemmas, starts, counts, key, lemma_of):
     for i, (orth, lemma_key, morph, idx) in enumerate(doc.to_array(TOKEN_ATTRS).tolist()):
         found = facts.get((orth, lemma_key, morph))
         if found is None:
-            found = facts[orth, lemma_key, morph] = _token_facts(doc[i], lemma_of)
+            lemma, adds, in_ez, opens_next = _token_facts(doc[i], lemma_of)
+            found = facts[orth, lemma_key, morph] = (lemma, _SHARED_ADDS.setdefault(adds, adds), in_ez, opens_next)
         lemma, adds, in_ez, opens_next = found
         for name, increment in adds:
             counts[name] += increment
@@ -171,6 +175,32 @@ def chunks(text: str, size: int):
 
 # Above this many characters a text is cut into pieces for spaCy (see `chunks`).
 CHUNK_CHARS = 20_000
+# spaCy's tagger needs memory in proportion to the characters of a batch, not to its number of
+# texts: 64 articles at once took 450 MB more than 64 posts. A batch ends at BATCH_CHARS characters
+# (a longer piece goes alone), which keeps scoring an archive within a flat memory.
+BATCH_CHARS = 10_000
+
+
+def batches(lengths, max_items: int, max_chars: int):
+    """Consecutive index lists with at most `max_items` items and `max_chars` characters each
+    (an item longer than that alone). In order: spaCy's own minibatch_by_words reorders and has no
+    item bound."""
+    batch, size = [], 0
+    for index, length in enumerate(lengths):
+        if batch and (len(batch) == max_items or size + length > max_chars):
+            yield batch
+            batch, size = [], 0
+        batch.append(index)
+        size += length
+    if batch:
+        yield batch
+
+
+def piped(pipe, texts, max_items: int, max_chars: int = BATCH_CHARS):
+    """spaCy docs of `texts`, in order, through `pipe` (`nlp.pipe`, `nlp.tokenizer.pipe`) in the
+    batches of `batches`. The benchmarks run spaCy alone through it too: same batches, fair ratio."""
+    for batch in batches([len(text) for text in texts], max_items, max_chars):
+        yield from pipe((texts[k] for k in batch), batch_size=len(batch))
 
 # How much of spaCy each analysis runs. "full": tagger and lemmatizer (morphology feeds the
 # imperative cue). "lookup": the tokenizer only, lemmas from spacy-lookups-data's French table,
@@ -254,15 +284,10 @@ class SpacyAnalyser(BaseEstimator, TransformerMixin):
             pipe = load_tokenizer(self.spacy_model).tokenizer.pipe
         normalised = [normalise(text) for text in texts]
         totals = [([], [], dict.fromkeys(CUE_NAMES, 0.0)) for _ in texts]
-        short = [i for i, n in enumerate(normalised) if len(n) <= CHUNK_CHARS]
-        for i, doc in zip(short, pipe((normalised[i] for i in short), batch_size=self.batch_size)):
-            _read_doc(doc, 0, *totals[i], key, lemma_of)
-        for i, norm in enumerate(normalised):
-            if len(norm) > CHUNK_CHARS:
-                pieces = list(chunks(norm, CHUNK_CHARS))
-                # Two pieces at a time keep memory flat whatever the text's length.
-                for (offset, _), doc in zip(pieces, pipe((p for _, p in pieces), batch_size=2)):
-                    _read_doc(doc, offset, *totals[i], key, lemma_of)
+        # (text, offset, piece): a text longer than CHUNK_CHARS is read piece by piece.
+        pieces = [(i, offset, piece) for i, norm in enumerate(normalised) for offset, piece in chunks(norm, CHUNK_CHARS)]
+        for (i, offset, _), doc in zip(pieces, piped(pipe, [piece for _, _, piece in pieces], self.batch_size)):
+            _read_doc(doc, offset, *totals[i], key, lemma_of)
         return {
             text: AnalysedText(
                 normalised=norm,
@@ -317,8 +342,9 @@ class StableTfidfVectorizer(TfidfVectorizer):
     """
 
     SEPARATOR = "\0"
-    # Bound on the remembered words (an archive's stream of new numbers and typos).
-    WORD_CACHE_SIZE = 100_000
+    # Bound on the remembered words (about 300 bytes each; an archive's stream of new numbers and
+    # typos must not grow memory without end).
+    WORD_CACHE_SIZE = 50_000
 
     def transform(self, raw_documents):
         if self.analyzer != "char_wb" or isinstance(raw_documents, str) or not hasattr(self, "_tfidf"):
@@ -339,7 +365,7 @@ class StableTfidfVectorizer(TfidfVectorizer):
             for word in preprocess(self.decode(document)).split():
                 found = cache.get(word)
                 if found is None:
-                    found = cache[word] = tuple(vocabulary[g] for g in analyse(word) if g in vocabulary)
+                    found = cache[word] = array("i", [vocabulary[g] for g in analyse(word) if g in vocabulary])
                 columns.extend(found)
             indptr.append(len(columns))
         index = np.int32 if len(columns) < np.iinfo(np.int32).max else np.int64

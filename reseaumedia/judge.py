@@ -43,7 +43,11 @@ def _without_links_and_handles(text: str) -> str:
 
 def words_of(text: str) -> list:
     """The letter words of a text, links, e-mails and @handles left out, lower case, no accents."""
-    return WORD_RE.findall(strip_accents(_without_links_and_handles(text).lower()))
+    return _words(_without_links_and_handles(text))
+
+
+def _words(bare: str) -> list:
+    return WORD_RE.findall(strip_accents(bare.lower()))
 
 
 @lru_cache(maxsize=1)
@@ -55,20 +59,25 @@ def _identifier():
 
 def detect_language(text: str):
     """(language code, probability) from py3langid, on the text without links and handles."""
-    language, probability = _identifier().classify(_without_links_and_handles(text))
+    return _language(_without_links_and_handles(text))
+
+
+def _language(bare: str):
+    language, probability = _identifier().classify(bare)
     return language, float(probability)
 
 
 def unjudgeable(text: str):
     """(reason code or None, language code or None) for one text."""
-    words = words_of(text)
+    bare = _without_links_and_handles(text)
+    words = _words(bare)
     if not words:
         return "no_words", None
     if all(w in CONTENTLESS for w in words):
         return "bare_greeting", "fr"
     if len(words) < MIN_WORDS_FOR_LANGUAGE:
         return None, "fr"
-    language, probability = detect_language(text)
+    language, probability = _language(bare)
     if language != "fr" and probability >= NOT_FRENCH_PROBABILITY:
         return "not_french", language
     return None, "fr"
