@@ -93,7 +93,7 @@ def score_texts(model_dir, source, texts, reasons, sentences):
 
 
 # spaCy's vocabulary grows with every new word: the pipeline is reloaded after this many texts.
-RELOAD_SPACY_EVERY = 100_000
+RELOAD_SPACY_EVERY = 50_000
 _since_reload = [0]
 
 

@@ -79,3 +79,27 @@ def test_a_sentence_opening_imperative_in_ez_is_counted_once():
     opening, inside = analyser.transform(["Venez nombreux. Rejoignez le club", "Vous venez demain au club"])
     assert opening.cues[imperative] == np.log1p(2)
     assert inside.cues[imperative] == 0.0
+
+
+def test_batches_keep_order_and_bound_texts_and_characters():
+    lengths = [10, 10, 10, 95, 10, 200, 5, 5, 5, 5, 5]
+    found = list(features.batches(lengths, max_items=3, max_chars=100))
+    assert [i for batch in found for i in batch] == list(range(len(lengths)))
+    assert found == [[0, 1, 2], [3], [4], [5], [6, 7, 8], [9, 10]]
+    for batch in found:
+        assert len(batch) <= 3
+        assert len(batch) == 1 or sum(lengths[i] for i in batch) <= 100
+
+
+def test_strip_accents_drops_exactly_the_combining_marks():
+    import unicodedata
+
+    from reseaumedia.text import strip_accents
+
+    def one_by_one(text):
+        return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    assert strip_accents(every) == one_by_one(every)
+    assert all(strip_accents(chr(c)) == one_by_one(chr(c)) for c in range(0x80, 0x10000) if not 0xD800 <= c <= 0xDFFF)
+    assert strip_accents("Événement à Pâques, ça va 🎉") == "Evenement a Paques, ca va 🎉"
