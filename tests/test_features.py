@@ -103,3 +103,25 @@ def test_strip_accents_drops_exactly_the_combining_marks():
     assert strip_accents(every) == one_by_one(every)
     assert all(strip_accents(chr(c)) == one_by_one(chr(c)) for c in range(0x80, 0x10000) if not 0xD800 <= c <= 0xDFFF)
     assert strip_accents("Événement à Pâques, ça va 🎉") == "Evenement a Paques, ca va 🎉"
+
+
+def test_lookup_lemmas_are_spacys_for_every_form_of_the_table():
+    """Our plain dict, read from spacy-lookups-data's file, answers as spaCy's own Table does."""
+    from spacy.lookups import load_lookups
+
+    from reseaumedia.features import _lemma_function, lookup_table
+
+    spacy_table = load_lookups("fr", ["lemma_lookup"]).get_table("lemma_lookup")
+    ours = lookup_table("fr")
+    assert len(ours) > 100_000
+    for form in [*ours, "xyzzy", "merci", "inscrivez", "venez", "a"]:
+        found = spacy_table.get(form)
+        expected = form if not found else found[0] if isinstance(found, list) else found
+        assert ours.get(form, form) == expected, form
+    lemma = _lemma_function("lookup")
+
+    class Token:  # what the lemma function reads of a spaCy token
+        def __init__(self, lower):
+            self.lower_ = lower
+
+    assert lemma(Token("inscrivez")) == "inscrire" and lemma(Token("xyzzy")) == "xyzzy"
