@@ -38,7 +38,8 @@ LANGUAGE_NAMES_FR = {
 
 
 def _without_links_and_handles(text: str) -> str:
-    return MENTION_RE.sub(" ", EMAIL_RE.sub(" ", URL_RE.sub(" ", text)))
+    text = URL_RE.sub(" ", text)
+    return MENTION_RE.sub(" ", EMAIL_RE.sub(" ", text)) if "@" in text else text
 
 
 def words_of(text: str) -> list:
