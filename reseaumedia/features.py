@@ -349,6 +349,14 @@ class StableTfidfVectorizer(TfidfVectorizer):
     # typos must not grow memory without end).
     WORD_CACHE_SIZE = 50_000
 
+    def fit(self, raw_documents, y=None):
+        self.__dict__.pop("_word_columns", None)  # remembered for the previous vocabulary
+        return super().fit(raw_documents, y)
+
+    def fit_transform(self, raw_documents, y=None):
+        self.__dict__.pop("_word_columns", None)
+        return super().fit_transform(raw_documents, y)
+
     def transform(self, raw_documents):
         if self.analyzer != "char_wb" or isinstance(raw_documents, str) or not hasattr(self, "_tfidf"):
             return super().transform(raw_documents)

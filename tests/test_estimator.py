@@ -57,8 +57,24 @@ def test_same_fit_pickles_to_the_same_bytes(slice_model, slice_texts, tmp_path):
 
 
 def test_models_saved_before_the_analysis_parameter_run_the_full_analysis(shipped_model):
-    assert shipped_model.estimator.get_params()["analysis"] == "full"
-    assert shipped_model.estimator.pipeline_.named_steps["analyse"].analysis == "full"
+    import pickle
+
+    estimator = pickle.loads(pickle.dumps(shipped_model.estimator))
+    # What a model pickled before the parameter existed holds: no `analysis` anywhere.
+    del estimator.analysis
+    del estimator.pipeline_.named_steps["analyse"].analysis
+    old = pickle.loads(pickle.dumps(estimator))
+    assert old.get_params()["analysis"] == "full"
+    assert old.pipeline_.named_steps["analyse"].analysis == "full"
+
+
+def test_the_shipped_model_runs_the_analysis_the_training_configuration_names(shipped_model):
+    import json
+
+    from conftest import ROOT
+
+    config = json.loads((ROOT / "training" / "config.json").read_text(encoding="utf-8"))
+    assert shipped_model.estimator.pipeline_.named_steps["analyse"].analysis == config["estimator"]["analysis"]
 
 
 def test_tokenizer_analysis_needs_no_tagger_and_learns_the_slice(slice_texts):

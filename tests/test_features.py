@@ -40,6 +40,16 @@ def test_char_view_word_by_word_equals_the_plain_vectorizer():
         assert np.array_equal(fast.data, plain.data)
 
 
+def test_a_refit_forgets_the_words_of_the_previous_vocabulary():
+    first, second = corpus_texts(300, seed=3), corpus_texts(300, seed=4)
+    vectorizer = StableTfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), max_features=5_000).fit(first)
+    vectorizer.transform(first + second)
+    for refit in (vectorizer.fit, vectorizer.fit_transform):
+        refit(second)
+        fast, plain = vectorizer.transform(first), TfidfVectorizer.transform(vectorizer, first)
+        assert (fast != plain).nnz == 0
+
+
 def test_word_memory_stays_bounded_and_out_of_the_pickle(monkeypatch):
     import pickle
 
