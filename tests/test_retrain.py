@@ -243,16 +243,23 @@ def test_label_in_a_pseudo_terminal_saves_each_answer_and_resumes(tmp_path):
     source.write_text("id,text\n" + "\n".join(f"{i},{t}" for i, (t, _) in enumerate(ROWS[:4], 1)) + "\n", encoding="utf-8")
     output = tmp_path / "a_trier.etiquettes.jsonl"
 
+    # A fresh interpreter takes the pseudo-terminal as its controlling terminal (so that Ctrl-C is a
+    # real SIGINT), then becomes the command. Not pty.fork: forking this test process, whose other
+    # tests' threads may hold a lock at that instant, can leave the child stuck before its exec.
+    launcher = ("import fcntl, os, sys, termios; fcntl.ioctl(0, termios.TIOCSCTTY, 0); "
+                "os.execv(sys.executable, [sys.executable, '-m', 'reseaumedia', 'label', sys.argv[1]])")
+
     def session(keys):
-        # pty.fork makes the pseudo-terminal the child's controlling terminal: Ctrl-C is a real SIGINT.
-        pid, leader = pty.fork()
-        if pid == 0:
-            os.environ["TERM"] = "xterm"
-            os.execv(sys.executable, [sys.executable, "-m", "reseaumedia", "label", str(source)])
+        leader, follower = pty.openpty()
+        process = subprocess.Popen([sys.executable, "-c", launcher, str(source)], stdin=follower, stdout=follower,
+                                   stderr=follower, start_new_session=True, env={**os.environ, "TERM": "xterm"})
+        os.close(follower)
         shown, sent, deadline = b"", 0, time.monotonic() + 120
         while time.monotonic() < deadline:
             ready, _, _ = select.select([leader], [], [], 1)
             if not ready:
+                if process.poll() is not None:
+                    break
                 continue
             try:
                 data = os.read(leader, 4096)
@@ -265,10 +272,10 @@ def test_label_in_a_pseudo_terminal_saves_each_answer_and_resumes(tmp_path):
                 os.write(leader, keys[sent].encode())
                 sent += 1
         else:
-            os.kill(pid, signal.SIGKILL)
-        _, status = os.waitpid(pid, 0)
+            process.kill()
+        process.wait(timeout=30)
         os.close(leader)
-        return os.waitstatus_to_exitcode(status), shown.decode("utf-8", "replace")
+        return process.returncode, shown.decode("utf-8", "replace")
 
     code, shown = session(["r", "m", "\x03"])  # two answers, then Ctrl-C
     assert code == 130 and "rien n'est perdu" in shown and "raisons :" in shown
