@@ -244,9 +244,12 @@ def test_label_in_a_pseudo_terminal_saves_each_answer_and_resumes(tmp_path):
     output = tmp_path / "a_trier.etiquettes.jsonl"
 
     # A fresh interpreter takes the pseudo-terminal as its controlling terminal (so that Ctrl-C is a
-    # real SIGINT), then becomes the command. Not pty.fork: forking this test process, whose other
-    # tests' threads may hold a lock at that instant, can leave the child stuck before its exec.
-    launcher = ("import fcntl, os, sys, termios; fcntl.ioctl(0, termios.TIOCSCTTY, 0); "
+    # real SIGINT) and SIGINT's default action back (a test run can leave it ignored, and an ignored
+    # signal stays ignored across exec: Python would then install no KeyboardInterrupt), then
+    # becomes the command. Not pty.fork: forking this test process, whose other tests' threads may
+    # hold a lock at that instant, can leave the child stuck before its exec.
+    launcher = ("import fcntl, os, signal, sys, termios; fcntl.ioctl(0, termios.TIOCSCTTY, 0); "
+                "signal.signal(signal.SIGINT, signal.SIG_DFL); "
                 "os.execv(sys.executable, [sys.executable, '-m', 'reseaumedia', 'label', sys.argv[1]])")
 
     def session(keys):
