@@ -82,7 +82,7 @@ def test_an_analysis_does_not_depend_on_the_texts_read_before_it():
     assert alone == batch[::7]
 
 
-def test_a_sentence_opening_imperative_in_ez_is_counted_once():
+def test_an_imperative_in_ez_counts_only_where_it_opens_a_sentence():
     analyser = SpacyAnalyser(analysis="tokenizer")
     features.forget_analyses()
     imperative = features.CUE_NAMES.index("imperatifs")
